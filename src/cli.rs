@@ -1,0 +1,351 @@
+//! The command line: `serve`, `migrate`, `user …`, `openapi`.
+//! Every option can also come from the environment (`SHAREDOFFICE_*`).
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::auth::password;
+use crate::domain::audit::Actor;
+use crate::domain::board::BoardCode;
+use crate::domain::login_throttle::ThrottlePolicy;
+use crate::domain::user::{FullName, NewPassword, Role, Username};
+use crate::ops::organisation::{self, AccountChanges, NewAccount};
+use crate::startup::{self, Server, ServerSettings};
+use crate::storage::{self, DbTarget, boards, users, write_tx};
+use crate::telemetry::{self, LogFormat};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sharedoffice",
+    version,
+    about = "Shared back office of a Provincial Party Office: finance ledger, asset register, vehicle pool"
+)]
+pub struct Cli {
+    /// Database URL: postgres://user@host/db, or a SQLite file path
+    /// (default: <data-dir>/sharedoffice.db).
+    #[arg(
+        long,
+        global = true,
+        env = "SHAREDOFFICE_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+
+    /// Directory for the default SQLite database and the generated JWT secret.
+    #[arg(
+        long,
+        global = true,
+        env = "SHAREDOFFICE_DATA_DIR",
+        default_value = "data"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Log format.
+    #[arg(
+        long,
+        global = true,
+        env = "SHAREDOFFICE_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Print the OpenAPI document (the content of api.yaml).
+    Openapi,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SHAREDOFFICE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Load the demo boards and users into an empty database and print
+    /// their generated passwords.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Token signing secret (at least 32 bytes). Default: generated once
+    /// into <data-dir>/jwt-secret.
+    #[arg(long, env = "SHAREDOFFICE_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// File holding the token signing secret.
+    #[arg(long, env = "SHAREDOFFICE_JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<PathBuf>,
+
+    /// Lifetime of an access token, in minutes (1–1440).
+    #[arg(long, env = "SHAREDOFFICE_TOKEN_TTL_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub token_ttl_minutes: u64,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "SHAREDOFFICE_WORKERS")]
+    pub workers: Option<usize>,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "SHAREDOFFICE_DB_POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input when it
+    /// is piped in, otherwise generated and printed.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        /// clerk, driver, dispatcher, finance, manager or admin.
+        #[arg(long)]
+        role: String,
+        /// Board code (required for clerks), e.g. BTC.
+        #[arg(long)]
+        board: Option<String>,
+    },
+    /// Set a new password (from standard input when piped, else generated
+    /// and printed); ends the user's sessions.
+    Passwd { username: String },
+    /// Deactivate an account; ends its sessions.
+    Deactivate { username: String },
+    /// List accounts.
+    List,
+}
+
+impl Cli {
+    fn database_target(&self) -> anyhow::Result<DbTarget> {
+        let url = match &self.database {
+            Some(url) => url.clone(),
+            None => self
+                .data_dir
+                .join("sharedoffice.db")
+                .to_string_lossy()
+                .into_owned(),
+        };
+        DbTarget::parse(&url).map_err(anyhow::Error::msg)
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    telemetry::init(cli.log_format);
+    match &cli.command {
+        Command::Openapi => {
+            print!("{}", crate::http::openapi::yaml());
+            Ok(())
+        }
+        Command::Migrate => {
+            let target = cli.database_target()?;
+            let pool = storage::pool(&target, 1)?;
+            let applied = storage::run_migrations(&mut *pool.get()?)?;
+            if applied.is_empty() {
+                println!("Database {} is up to date.", target.redacted());
+            } else {
+                println!(
+                    "Applied {} migration(s) to {}: {}",
+                    applied.len(),
+                    target.redacted(),
+                    applied.join(", ")
+                );
+            }
+            Ok(())
+        }
+        Command::User(cmd) => user_command(&cli, cmd),
+        Command::Serve(args) => serve(&cli, args),
+    }
+}
+
+fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
+    let target = cli.database_target()?;
+    let pool = startup::prepare_database(&target, args.pool_size)?;
+    let secret = startup::jwt_secret(
+        args.jwt_secret.as_deref(),
+        args.jwt_secret_file.as_deref(),
+        &cli.data_dir,
+    )?;
+    if let Ok(admin_password) = std::env::var("SHAREDOFFICE_ADMIN_PASSWORD")
+        && startup::bootstrap_admin(&pool, &admin_password)?
+    {
+        println!("Created the administrator account 'admin' from SHAREDOFFICE_ADMIN_PASSWORD.");
+    }
+    if args.demo {
+        let mut conn = pool.get()?;
+        match crate::demo::load(&mut conn)? {
+            Some(accounts) => {
+                println!("Demo data loaded. Sign in with POST /api/v1/auth/login as:");
+                println!(
+                    "  {:<12} {:<11} {:<6} password",
+                    "username", "role", "board"
+                );
+                for a in accounts {
+                    println!(
+                        "  {:<12} {:<11} {:<6} {}",
+                        a.username,
+                        a.role.as_str(),
+                        a.board_code.as_deref().unwrap_or("-"),
+                        a.password
+                    );
+                }
+            }
+            None => println!("The database already holds data; demo data was not loaded."),
+        }
+    }
+    {
+        let mut conn = pool.get()?;
+        if storage::users::count(&mut conn)? == 0 {
+            println!(
+                "No user accounts yet: set SHAREDOFFICE_ADMIN_PASSWORD, run `sharedoffice user add`, \
+                 or start with --demo."
+            );
+        }
+    }
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    let settings = ServerSettings {
+        bind: args.bind.clone(),
+        workers,
+        jwt_secret: secret,
+        token_ttl: Duration::from_secs(args.token_ttl_minutes * 60),
+        throttle: ThrottlePolicy::default(),
+    };
+    actix_web::rt::System::new().block_on(async move {
+        let server = Server::start(pool, settings)?;
+        println!("sharedoffice listening on http://{}", server.addr);
+        tracing::info!(addr = %server.addr, database = %target.redacted(), "listening");
+        server.server.await.context("server failed")
+    })
+}
+
+/// A password from standard input when one is piped in, else a generated one
+/// (returned so it can be printed once).
+fn password_from_stdin_or_generated() -> anyhow::Result<(NewPassword, Option<String>)> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        let line = line.trim_end_matches(['\r', '\n']);
+        if !line.is_empty() {
+            return Ok((NewPassword::parse(line)?, None));
+        }
+    }
+    let generated = password::generate()?;
+    Ok((NewPassword::parse(&generated)?, Some(generated)))
+}
+
+fn user_command(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
+    let target = cli.database_target()?;
+    let pool = startup::prepare_database(&target, 1)?;
+    let mut conn = pool.get()?;
+    let actor = Actor::cli();
+    match cmd {
+        UserCommand::Add {
+            username,
+            full_name,
+            role,
+            board,
+        } => {
+            let username = Username::parse(username)?;
+            let full_name = FullName::parse(full_name)?;
+            let role = Role::parse(role)?;
+            let board_id = match board {
+                Some(code) => {
+                    let code = BoardCode::parse(code)?;
+                    Some(
+                        boards::find_by_code(&mut conn, &code)?
+                            .ok_or_else(|| {
+                                anyhow::anyhow!("no board has the code {}", code.as_str())
+                            })?
+                            .id,
+                    )
+                }
+                None => None,
+            };
+            let (password, generated) = password_from_stdin_or_generated()?;
+            let account = NewAccount {
+                username,
+                full_name,
+                role,
+                board_id,
+                password_hash: password::hash(&password)?,
+            };
+            let user = write_tx(&mut conn, |c| {
+                organisation::create_user(c, &actor, &account)
+            })?;
+            println!("Created {} ({}).", user.username.as_str(), user.role);
+            if let Some(p) = generated {
+                println!("Password: {p}");
+            }
+        }
+        UserCommand::Passwd { username } => {
+            let username = Username::parse(username)?;
+            let user = users::find_by_username(&mut conn, &username)?
+                .ok_or_else(|| anyhow::anyhow!("no user is called {}", username.as_str()))?;
+            let (password, generated) = password_from_stdin_or_generated()?;
+            let hash = password::hash(&password)?;
+            write_tx(&mut conn, |c| {
+                organisation::set_password(c, &actor, user.id, &hash)
+            })?;
+            println!(
+                "Password of {} changed; their sessions have ended.",
+                username.as_str()
+            );
+            if let Some(p) = generated {
+                println!("Password: {p}");
+            }
+        }
+        UserCommand::Deactivate { username } => {
+            let username = Username::parse(username)?;
+            let user = users::find_by_username(&mut conn, &username)?
+                .ok_or_else(|| anyhow::anyhow!("no user is called {}", username.as_str()))?;
+            let changes = AccountChanges {
+                active: Some(false),
+                ..Default::default()
+            };
+            write_tx(&mut conn, |c| {
+                organisation::update_user(c, &actor, user.id, changes)
+            })?;
+            println!(
+                "Deactivated {}; their sessions have ended.",
+                username.as_str()
+            );
+        }
+        UserCommand::List => {
+            let list = users::list(
+                &mut conn,
+                crate::domain::access::BoardScope::All,
+                &users::UserFilter::default(),
+                500,
+            )?;
+            for u in list {
+                println!(
+                    "{:<24} {:<11} {:<8} {}",
+                    u.username.as_str(),
+                    u.role.as_str(),
+                    if u.active { "active" } else { "inactive" },
+                    u.full_name.as_str()
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Who is asking, and which boards' records they may see (SPEC 2).
+//!
+//! Scoping is decided here once; storage queries take a [`BoardScope`] so a
+//! list cannot be written without saying whose rows it may return.
+
+use uuid::Uuid;
+
+use super::user::Role;
+
+/// The signed-in user behind a request, as loaded from the database (not as
+/// claimed by the token: a role change or deactivation takes effect at once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_id: Uuid,
+    pub username: String,
+    pub role: Role,
+    pub board_id: Option<Uuid>,
+}
+
+/// Which boards' records a principal may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardScope {
+    /// Every board (Office staff: dispatcher, finance, manager, admin).
+    All,
+    /// One board only (a clerk and their own board).
+    Only(Uuid),
+    /// No board's records (a driver sees only their own trips).
+    None,
+}
+
+impl BoardScope {
+    pub fn allows(self, board_id: Option<Uuid>) -> bool {
+        match self {
+            BoardScope::All => true,
+            BoardScope::Only(own) => board_id == Some(own),
+            BoardScope::None => false,
+        }
+    }
+}
+
+impl Principal {
+    pub fn board_scope(&self) -> BoardScope {
+        match (self.role, self.board_id) {
+            (Role::Clerk, Some(board)) => BoardScope::Only(board),
+            // A clerk without a board is refused by the database; see nothing.
+            (Role::Clerk, None) | (Role::Driver, _) => BoardScope::None,
+            (Role::Dispatcher | Role::Finance | Role::Manager | Role::Admin, _) => BoardScope::All,
+        }
+    }
+
+    /// Whether this principal may see a user record: their own always, others
+    /// when the user's board is within their scope (Office-wide users, who have
+    /// no board, only for Office-wide roles).
+    pub fn may_see_user(&self, user_id: Uuid, user_board: Option<Uuid>) -> bool {
+        user_id == self.user_id || self.board_scope().allows(user_board)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(role: Role, board: Option<Uuid>) -> Principal {
+        Principal {
+            user_id: Uuid::from_u128(1),
+            username: "someone".into(),
+            role,
+            board_id: board,
+        }
+    }
+
+    #[test]
+    fn a_clerk_sees_only_their_own_board() {
+        let own = Uuid::from_u128(10);
+        let other = Uuid::from_u128(11);
+        let scope = principal(Role::Clerk, Some(own)).board_scope();
+        assert!(scope.allows(Some(own)));
+        assert!(!scope.allows(Some(other)));
+        assert!(!scope.allows(None));
+    }
+
+    #[test]
+    fn office_roles_see_every_board_and_drivers_none() {
+        for role in [Role::Dispatcher, Role::Finance, Role::Manager, Role::Admin] {
+            assert_eq!(principal(role, None).board_scope(), BoardScope::All);
+        }
+        assert_eq!(
+            principal(Role::Driver, Some(Uuid::from_u128(3))).board_scope(),
+            BoardScope::None
+        );
+    }
+
+    #[test]
+    fn everyone_sees_their_own_user_record() {
+        let driver = principal(Role::Driver, None);
+        assert!(driver.may_see_user(driver.user_id, None));
+        assert!(!driver.may_see_user(Uuid::from_u128(2), None));
+    }
+}

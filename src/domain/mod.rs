@@ -1,0 +1,14 @@
+//! The pure domain: value types parsed once at the edge, and the rules of the
+//! Office as plain functions. Nothing in here knows about HTTP or SQL.
+
+pub mod access;
+pub mod audit;
+pub mod board;
+pub mod error;
+pub mod login_throttle;
+pub mod money;
+pub mod page;
+pub mod text;
+pub mod user;
+
+pub use error::ParseError;

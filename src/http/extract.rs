@@ -1,0 +1,246 @@
+//! Reading requests: JSON bodies, query strings and path ids, with every
+//! failure turned into a problem response (never actix's plain-text errors).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::http::error::{ApiError, FieldError};
+
+/// Largest JSON body accepted. CSV uploads have their own limit.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// A JSON request body, read with a size limit and deserialised with the path
+/// of any refused field (`lines[2].amount`), unknown fields refused by the
+/// request types themselves (`deny_unknown_fields`).
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the request body as JSON with the header 'Content-Type: application/json'."
+                        .to_owned(),
+                ));
+            }
+            let too_large = || {
+                ApiError::PayloadTooLarge(format!(
+                    "The request body is larger than {} KiB. Send less data per request.",
+                    JSON_LIMIT / 1024
+                ))
+            };
+            if declared_len.is_some_and(|n| n > JSON_LIMIT) {
+                return Err(too_large());
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::BadRequest {
+                    code: "body_unreadable",
+                    detail: "The request body could not be read completely. Send it again."
+                        .to_owned(),
+                })?;
+                if body.len() + chunk.len() > JSON_LIMIT {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Err(ApiError::BadRequest {
+                    code: "body_missing",
+                    detail: "The request body is empty: send a JSON object.".to_owned(),
+                });
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+/// Deserialises JSON, telling syntax errors (400) from refused fields (422).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let result: Result<T, _> = serde_path_to_error::deserialize(de);
+    result.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let (code, message) = describe_data_error(&inner.to_string());
+                let field = if path == "." { String::new() } else { path };
+                ApiError::Validation(vec![FieldError::new(field, code, message)])
+            }
+            _ => ApiError::BadRequest {
+                code: "malformed_json",
+                detail: format!(
+                    "The request body is not valid JSON (line {}, column {}). Check quotes, \
+                     commas and brackets.",
+                    inner.line(),
+                    inner.column()
+                ),
+            },
+        }
+    })
+}
+
+/// Turns serde's wording into a stable code and a sentence for people.
+fn describe_data_error(raw: &str) -> (&'static str, String) {
+    // serde appends " at line X column Y"; the field path says more.
+    let msg = raw.split(" at line ").next().unwrap_or(raw);
+    let code = if msg.starts_with("unknown field") {
+        "unknown_field"
+    } else if msg.starts_with("missing field") {
+        "required"
+    } else if msg.starts_with("invalid type") {
+        "invalid_type"
+    } else if msg.starts_with("invalid length") {
+        "invalid_length"
+    } else {
+        "invalid_value"
+    };
+    let mut human = msg.to_owned();
+    for (rust, plain) in [
+        ("i64", "a whole number"),
+        ("i32", "a whole number"),
+        ("i16", "a whole number"),
+        ("u32", "a whole number"),
+        ("u16", "a whole number"),
+        ("u8", "a whole number"),
+        ("a boolean", "true or false"),
+        ("UUID parsing failed", "not a valid id"),
+    ] {
+        human = human.replace(rust, plain);
+    }
+    let message = match code {
+        "unknown_field" => format!("{human}. Remove the field or check its spelling."),
+        "required" => format!("{human}: this field is required."),
+        _ => format!("{human}."),
+    };
+    (code, message)
+}
+
+/// Query strings that do not fit the endpoint's parameters are a 400.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let detail = match &err {
+        QueryPayloadError::Deserialize(e) => {
+            format!("The query string was not understood: {e}. Check parameter names and values.")
+        }
+        _ => "The query string was not understood. Check parameter names and values.".to_owned(),
+    };
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail,
+    }
+    .into()
+}
+
+/// A path segment that is not a valid id names nothing: 404.
+pub fn path_error(_err: PathError, req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound(format!(
+        "Nothing exists at {}: the id in the address is not a valid id.",
+        req.path()
+    ))
+    .into()
+}
+
+/// Unknown addresses get a problem response too.
+pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!(
+        "There is no endpoint {} {}. The API is described at /api/v1/openapi.yaml.",
+        req.method(),
+        req.path()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Probe {
+        name: String,
+        seats: i32,
+    }
+
+    fn field_errors(e: ApiError) -> Vec<FieldError> {
+        match e {
+            ApiError::Validation(errors) => errors,
+            other => panic!("expected validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let errors =
+            field_errors(parse_json::<Probe>(br#"{"name":"x","seats":"many"}"#).unwrap_err());
+        assert_eq!(errors[0].field, "seats");
+        assert_eq!(errors[0].code, "invalid_type");
+        assert!(
+            errors[0].message.contains("a whole number"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn unknown_and_missing_fields_are_refused() {
+        let errors = field_errors(
+            parse_json::<Probe>(br#"{"name":"x","seats":1,"colour":"red"}"#).unwrap_err(),
+        );
+        assert_eq!(errors[0].code, "unknown_field");
+        let errors = field_errors(parse_json::<Probe>(br#"{"name":"x"}"#).unwrap_err());
+        assert_eq!(errors[0].code, "required");
+    }
+
+    #[test]
+    fn broken_json_is_a_bad_request() {
+        match parse_json::<Probe>(br#"{"name": "#).unwrap_err() {
+            ApiError::BadRequest { code, .. } => assert_eq!(code, "malformed_json"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

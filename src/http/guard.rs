@@ -1,0 +1,146 @@
+//! Authentication and role checks as extractors.
+//!
+//! A handler states who may call it in its signature — `auth: Auth<Admins>` —
+//! and cannot run otherwise: the token is checked (signature, algorithm,
+//! expiry), the account is loaded (it must still be active and the token's
+//! version current), and the role must be in the set. Board scoping follows
+//! from [`Principal::board_scope`], which storage list functions require.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+
+use crate::auth::token::TokenError;
+use crate::domain::access::Principal;
+use crate::domain::audit::Actor;
+use crate::domain::user::Role;
+use crate::http::error::ApiError;
+use crate::http::observe::current_request_id;
+use crate::http::state::AppState;
+use crate::storage::users;
+
+/// A set of roles allowed to call an endpoint.
+pub trait RoleSet {
+    const ROLES: &'static [Role];
+}
+
+/// Every signed-in user.
+pub struct AnyRole;
+impl RoleSet for AnyRole {
+    const ROLES: &'static [Role] = &Role::ALL;
+}
+
+/// The system administrator only.
+pub struct Admins;
+impl RoleSet for Admins {
+    const ROLES: &'static [Role] = &[Role::Admin];
+}
+
+/// Readers of the audit log: administrators and managers.
+pub struct AuditReaders;
+impl RoleSet for AuditReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Manager];
+}
+
+/// Readers of user accounts: administrators and managers (all boards), and
+/// clerks (their own board's colleagues).
+pub struct UserReaders;
+impl RoleSet for UserReaders {
+    const ROLES: &'static [Role] = &[Role::Admin, Role::Manager, Role::Clerk];
+}
+
+/// The signed-in caller, admitted because their role is in `R`.
+pub struct Auth<R: RoleSet = AnyRole> {
+    pub principal: Principal,
+    _roles: PhantomData<R>,
+}
+
+impl<R: RoleSet> Auth<R> {
+    /// The actor to record in the audit log for changes made by this request.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.principal.user_id),
+            name: self.principal.username.clone(),
+            request_id: current_request_id(),
+        }
+    }
+}
+
+fn unauthenticated(code: &'static str, detail: &str) -> ApiError {
+    ApiError::Unauthenticated {
+        code,
+        detail: detail.to_owned(),
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
+        unauthenticated(
+            "missing_token",
+            "Sign in first: send the token from POST /api/v1/auth/login in the header \
+                 'Authorization: Bearer <token>'.",
+        )
+    })?;
+    let value = value.to_str().unwrap_or("");
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim().to_owned())
+        }
+        _ => Err(unauthenticated(
+            "invalid_token",
+            "The Authorization header must read 'Bearer <token>'. Sign in again to get a token.",
+        )),
+    }
+}
+
+impl<R: RoleSet + 'static> FromRequest for Auth<R> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
+            let claims = state.tokens.verify(&token?).map_err(|e| match e {
+                TokenError::Expired => unauthenticated(
+                    "token_expired",
+                    "Your sign-in has expired. Sign in again to continue.",
+                ),
+                TokenError::Invalid => unauthenticated(
+                    "invalid_token",
+                    "The token is not valid for this service. Sign in again to get a new one.",
+                ),
+            })?;
+            let principal = state
+                .db(move |conn| Ok(users::principal(conn, claims.sub, claims.ver)?))
+                .await?
+                .ok_or_else(|| {
+                    unauthenticated(
+                        "token_revoked",
+                        "This sign-in is no longer valid: the password was changed or the \
+                         account was changed or deactivated. Sign in again.",
+                    )
+                })?;
+            if !R::ROLES.contains(&principal.role) {
+                let allowed: Vec<&str> = R::ROLES.iter().map(|r| r.as_str()).collect();
+                return Err(ApiError::Forbidden(format!(
+                    "This is for the role(s) {}; you are signed in as {}. Ask an administrator \
+                     if you need it.",
+                    allowed.join(", "),
+                    principal.role
+                )));
+            }
+            Ok(Auth {
+                principal,
+                _roles: PhantomData,
+            })
+        })
+    }
+}

@@ -1,0 +1,32 @@
+//! One module per resource; handlers extract, call the operation or query,
+//! and map the result.
+
+pub mod audit;
+pub mod auth;
+pub mod boards;
+pub mod docs;
+pub mod health;
+pub mod users;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Keyset pagination: pass `next_cursor` back as `cursor` for the next page;
+/// it is absent on the last page.
+pub(crate) fn next_cursor<T>(
+    items: &[T],
+    limit: i64,
+    key: impl Fn(&T) -> String,
+) -> Option<String> {
+    if items.len() as i64 == limit {
+        items.last().map(key)
+    } else {
+        None
+    }
+}
+
+/// An empty object, for actions that return nothing else.
+#[derive(Serialize, ToSchema)]
+pub struct Ok {
+    pub ok: bool,
+}

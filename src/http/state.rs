@@ -1,0 +1,50 @@
+//! Shared state of the HTTP app, and the bridge from async handlers to the
+//! blocking database work.
+
+use std::sync::Mutex;
+
+use actix_web::web;
+
+use crate::auth::token::TokenKeys;
+use crate::domain::login_throttle::{LoginThrottle, ThrottlePolicy};
+use crate::http::error::ApiError;
+use crate::http::metrics::Metrics;
+use crate::storage::{DbConn, Pool};
+
+pub struct AppState {
+    pub pool: Pool,
+    pub tokens: TokenKeys,
+    pub throttle: Mutex<LoginThrottle>,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, tokens: TokenKeys, throttle: ThrottlePolicy) -> Self {
+        Self {
+            pool,
+            tokens,
+            throttle: Mutex::new(LoginThrottle::new(throttle)),
+            metrics: Metrics::new(),
+        }
+    }
+
+    /// Runs database work on the blocking thread pool with a pooled
+    /// connection, keeping diesel's blocking calls off the async executor.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    pub fn throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+        // A panic while holding the lock leaves the counts usable.
+        self.throttle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,35 @@
+//! Operations: each one a single transaction that checks the rules, writes
+//! the change and its audit entry. Shared by the HTTP handlers and the
+//! command line, so both enforce the same rules.
+
+pub mod organisation;
+
+use crate::domain::ParseError;
+
+/// Why an operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    /// The change conflicts with the current state (duplicate code, last admin…).
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// A referenced record does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A value was refused; `field` names it.
+    #[error("{field}: {error}")]
+    Invalid {
+        field: &'static str,
+        error: ParseError,
+    },
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+impl OpError {
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        OpError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Boards and user accounts: create, change, deactivate, set passwords.
+
+use uuid::Uuid;
+
+use super::OpError;
+use crate::clock;
+use crate::domain::ParseError;
+use crate::domain::audit::Actor;
+use crate::domain::board::{Board, BoardCode, BoardName};
+use crate::domain::user::{FullName, Role, User, Username, check_board_for_role};
+use crate::storage::audit::{self, Change, snapshot};
+use crate::storage::{DbConn, boards, users};
+
+pub fn create_board(
+    conn: &mut DbConn,
+    actor: &Actor,
+    code: &BoardCode,
+    name: &BoardName,
+) -> Result<Board, OpError> {
+    if boards::find_by_code(conn, code)?.is_some() {
+        return Err(OpError::conflict(
+            "board_code_taken",
+            format!(
+                "A board with code {} already exists. Choose another code.",
+                code.as_str()
+            ),
+        ));
+    }
+    let now = clock::now();
+    let board = boards::insert(conn, code, name, now)?;
+    audit::record(
+        conn,
+        &Change {
+            actor,
+            action: "create",
+            entity_type: "board",
+            entity_id: board.id,
+            board_id: Some(board.id),
+            before: None,
+            after: Some(snapshot(&board)),
+        },
+        now,
+    )?;
+    Ok(board)
+}
+
+pub fn update_board(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: Uuid,
+    name: Option<BoardName>,
+    active: Option<bool>,
+) -> Result<Board, OpError> {
+    let before = boards::find(conn, id)?.ok_or_else(|| OpError::NotFound("board".into()))?;
+    let mut after = before.clone();
+    if let Some(name) = name {
+        after.name = name;
+    }
+    if let Some(active) = active {
+        after.active = active;
+    }
+    if after == before {
+        return Ok(before);
+    }
+    let now = clock::now();
+    boards::update(conn, id, &after.name, after.active, now)?;
+    audit::record(
+        conn,
+        &Change {
+            actor,
+            action: if before.active && !after.active {
+                "deactivate"
+            } else {
+                "update"
+            },
+            entity_type: "board",
+            entity_id: id,
+            board_id: Some(id),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+        now,
+    )?;
+    Ok(after)
+}
+
+/// A new account, with its password already hashed (hashing is slow and
+/// happens before the transaction).
+pub struct NewAccount {
+    pub username: Username,
+    pub full_name: FullName,
+    pub role: Role,
+    pub board_id: Option<Uuid>,
+    pub password_hash: String,
+}
+
+fn check_board(conn: &mut DbConn, role: Role, board_id: Option<Uuid>) -> Result<(), OpError> {
+    check_board_for_role(role, board_id).map_err(|error| OpError::Invalid {
+        field: "board_id",
+        error,
+    })?;
+    if let Some(id) = board_id {
+        match boards::find(conn, id)? {
+            Some(b) if b.active => {}
+            Some(b) => {
+                return Err(OpError::Invalid {
+                    field: "board_id",
+                    error: ParseError::new(
+                        "board_inactive",
+                        format!(
+                            "Board {} is deactivated; choose an active board.",
+                            b.code.as_str()
+                        ),
+                    ),
+                });
+            }
+            None => {
+                return Err(OpError::Invalid {
+                    field: "board_id",
+                    error: ParseError::new(
+                        "board_unknown",
+                        "No board has this id; choose an existing board.",
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn create_user(conn: &mut DbConn, actor: &Actor, new: &NewAccount) -> Result<User, OpError> {
+    check_board(conn, new.role, new.board_id)?;
+    if users::find_by_username(conn, &new.username)?.is_some() {
+        return Err(OpError::conflict(
+            "username_taken",
+            format!(
+                "The username {} is already taken. Choose another.",
+                new.username.as_str()
+            ),
+        ));
+    }
+    let now = clock::now();
+    let user = users::insert(
+        conn,
+        &users::NewUser {
+            username: &new.username,
+            full_name: &new.full_name,
+            role: new.role,
+            board_id: new.board_id,
+            password_hash: &new.password_hash,
+        },
+        now,
+    )?;
+    audit::record(
+        conn,
+        &Change {
+            actor,
+            action: "create",
+            entity_type: "user",
+            entity_id: user.id,
+            board_id: user.board_id,
+            before: None,
+            after: Some(snapshot(&user)),
+        },
+        now,
+    )?;
+    Ok(user)
+}
+
+/// Changes to an account; `None` leaves a field as it is. `board_id:
+/// Some(None)` removes the board.
+#[derive(Debug, Default)]
+pub struct AccountChanges {
+    pub full_name: Option<FullName>,
+    pub role: Option<Role>,
+    pub board_id: Option<Option<Uuid>>,
+    pub active: Option<bool>,
+}
+
+fn active_admins(conn: &mut DbConn) -> Result<usize, OpError> {
+    let filter = users::UserFilter {
+        role: Some(Role::Admin),
+        active: Some(true),
+        ..Default::default()
+    };
+    Ok(users::list(conn, crate::domain::access::BoardScope::All, &filter, 2)?.len())
+}
+
+pub fn update_user(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: Uuid,
+    changes: AccountChanges,
+) -> Result<User, OpError> {
+    let before = users::find(conn, id)?.ok_or_else(|| OpError::NotFound("user".into()))?;
+    let mut after = before.clone();
+    if let Some(name) = changes.full_name {
+        after.full_name = name;
+    }
+    if let Some(role) = changes.role {
+        after.role = role;
+    }
+    if let Some(board) = changes.board_id {
+        after.board_id = board;
+    }
+    if let Some(active) = changes.active {
+        after.active = active;
+    }
+    if after == before {
+        return Ok(before);
+    }
+    if after.board_id != before.board_id || after.role != before.role {
+        check_board(conn, after.role, after.board_id)?;
+    }
+    let loses_admin =
+        before.role == Role::Admin && before.active && (after.role != Role::Admin || !after.active);
+    if loses_admin && active_admins(conn)? <= 1 {
+        return Err(OpError::conflict(
+            "last_admin",
+            "This is the last active administrator; create or activate another administrator \
+             first, so that someone can still manage accounts.",
+        ));
+    }
+    // A new role, board or a deactivation must take effect at once: end
+    // every token issued under the old account state.
+    let revoke = after.role != before.role || after.board_id != before.board_id || !after.active;
+    let now = clock::now();
+    users::update(conn, &after, revoke, now)?;
+    let action = match (before.active, after.active) {
+        (true, false) => "deactivate",
+        (false, true) => "activate",
+        _ => "update",
+    };
+    audit::record(
+        conn,
+        &Change {
+            actor,
+            action,
+            entity_type: "user",
+            entity_id: id,
+            board_id: after.board_id.or(before.board_id),
+            before: Some(snapshot(&before)),
+            after: Some(snapshot(&after)),
+        },
+        now,
+    )?;
+    Ok(after)
+}
+
+/// Sets a new password hash and ends every token issued before; returns the
+/// account and its new token version. The audit entry records that the
+/// password changed, never the hash.
+pub fn set_password(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: Uuid,
+    password_hash: &str,
+) -> Result<(User, i32), OpError> {
+    let user = users::find(conn, id)?.ok_or_else(|| OpError::NotFound("user".into()))?;
+    let now = clock::now();
+    let version = users::set_password(conn, id, password_hash, now)?;
+    audit::record(
+        conn,
+        &Change {
+            actor,
+            action: "password_change",
+            entity_type: "user",
+            entity_id: id,
+            board_id: user.board_id,
+            before: None,
+            after: None,
+        },
+        now,
+    )?;
+    Ok((user, version))
+}

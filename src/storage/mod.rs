@@ -1,0 +1,47 @@
+//! The storage layer: diesel schema, queries and transactions for SQLite and
+//! PostgreSQL from one codebase.
+//!
+//! Functions take `&mut DbConn` and return diesel's `QueryResult`, so callers
+//! compose them inside one [`write_tx`]; only the HTTP layer turns errors into
+//! responses. Conversions between stored columns (text ids, naive UTC
+//! timestamps, BIGINT hundredths) and domain types happen here and nowhere else.
+
+pub mod audit;
+pub mod boards;
+mod conn;
+pub mod money;
+pub mod schema;
+pub mod users;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::result::Error as DieselError;
+use uuid::Uuid;
+
+pub use conn::{
+    Backend, DbConn, DbTarget, Pool, PooledConn, establish, pool, run_migrations, write_tx,
+};
+
+/// Reads a stored id. A malformed id in the database is a storage fault.
+pub(crate) fn uuid_of(stored: &str) -> Result<Uuid, DieselError> {
+    Uuid::parse_str(stored).map_err(|e| DieselError::DeserializationError(Box::new(e)))
+}
+
+pub(crate) fn opt_uuid_of(stored: Option<&str>) -> Result<Option<Uuid>, DieselError> {
+    stored.map(uuid_of).transpose()
+}
+
+pub(crate) fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+pub(crate) fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+/// Whether a diesel error is a unique-constraint violation.
+pub fn is_unique_violation(e: &DieselError) -> bool {
+    matches!(
+        e,
+        DieselError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
