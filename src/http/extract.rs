@@ -99,8 +99,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// Deserialises JSON, telling syntax errors (400) from refused fields (422).
+/// Deserialises a JSON object, telling syntax errors (400) from refused
+/// fields (422). Every request body of this API is an object; arrays and
+/// scalars are refused up front (serde would otherwise read an array
+/// positionally into a struct).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "",
+            "invalid_type",
+            "The request body must be a JSON object, like {\"name\": \"…\"}.",
+        )]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     let result: Result<T, _> = serde_path_to_error::deserialize(de);
     result.map_err(|e| {
@@ -234,6 +244,14 @@ mod tests {
         assert_eq!(errors[0].code, "unknown_field");
         let errors = field_errors(parse_json::<Probe>(br#"{"name":"x"}"#).unwrap_err());
         assert_eq!(errors[0].code, "required");
+    }
+
+    #[test]
+    fn only_objects_are_accepted() {
+        for body in [&b"[\"x\", 1]"[..], b"null", b"42", b" \"text\""] {
+            let errors = field_errors(parse_json::<Probe>(body).unwrap_err());
+            assert_eq!(errors[0].code, "invalid_type");
+        }
     }
 
     #[test]

@@ -1,0 +1,248 @@
+//! Signing in, tokens, and what ends them.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::json;
+use sharedoffice::domain::login_throttle::ThrottlePolicy;
+
+use crate::helpers::{SEED_PASSWORD, TestApp, spawn_app, spawn_app_with};
+
+#[actix_web::test]
+async fn signing_in_returns_a_token_that_opens_me() {
+    let app = spawn_app().await;
+    let res = app.login("clerk.btc", SEED_PASSWORD).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let body = res.json();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert_eq!(body["user"]["username"], "clerk.btc");
+    assert_eq!(body["user"]["role"], "clerk");
+    let expires_at = chrono::DateTime::parse_from_rfc3339(body["expires_at"].as_str().unwrap()).unwrap();
+    let in_an_hour = chrono::Utc::now() + chrono::Duration::hours(1);
+    assert!((in_an_hour - expires_at.to_utc()).num_seconds().abs() < 60);
+
+    let token = body["access_token"].as_str().unwrap();
+    let me = app.get("/api/v1/me", token).await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    let me = me.json();
+    assert_eq!(me["username"], "clerk.btc");
+    assert_eq!(me["board"]["code"], "BTC");
+    assert_eq!(me["board"]["id"], app.boards["BTC"].to_string());
+}
+
+#[actix_web::test]
+async fn usernames_are_not_case_sensitive() {
+    let app = spawn_app().await;
+    assert_eq!(app.login("Clerk.BTC", SEED_PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
+async fn unknown_user_and_wrong_password_get_the_same_answer() {
+    let app = spawn_app().await;
+    let unknown = app.login("nobody.here", SEED_PASSWORD).await;
+    let wrong = app.login("clerk.btc", "not the password").await;
+    let a = unknown.problem(401, "invalid_credentials");
+    let b = wrong.problem(401, "invalid_credentials");
+    assert_eq!(a["detail"], b["detail"]);
+    assert_eq!(a["title"], b["title"]);
+}
+
+#[actix_web::test]
+async fn a_deactivated_account_cannot_sign_in() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let id = app.users["clerk.btc"];
+    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"active": false})).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    app.login("clerk.btc", SEED_PASSWORD).await.problem(401, "invalid_credentials");
+}
+
+#[actix_web::test]
+async fn repeated_failures_pause_sign_in_for_that_username() {
+    let app = spawn_app_with(ThrottlePolicy {
+        max_failures: 3,
+        window: Duration::from_secs(600),
+    })
+    .await;
+    for _ in 0..3 {
+        app.login("clerk.btc", "wrong password").await.problem(401, "invalid_credentials");
+    }
+    // Even the right password is refused while paused.
+    let res = app.login("clerk.btc", SEED_PASSWORD).await;
+    res.problem(429, "too_many_attempts");
+    let retry_after: u64 = res.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry_after), "Retry-After {retry_after}");
+    // Other usernames are not affected.
+    assert_eq!(app.login("clerk.ubkt", SEED_PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
+async fn requests_without_a_token_are_refused() {
+    let app = spawn_app().await;
+    let res = app.get_anonymous("/api/v1/me").await;
+    res.problem(401, "missing_token");
+    assert_eq!(res.header("www-authenticate").as_deref(), Some("Bearer"));
+    let res = app.send("GET", "/api/v1/me", None, None, Vec::new()).await;
+    assert_eq!(res.status, 401);
+    let basic = app
+        .client_get_with_header("/api/v1/me", "authorization", "Basic YWRtaW46YWRtaW4=")
+        .await;
+    basic.problem(401, "invalid_token");
+}
+
+fn claims(app: &TestApp, username: &str, exp: i64) -> serde_json::Value {
+    json!({
+        "sub": app.users[username],
+        "role": "admin",
+        "board": null,
+        "ver": 0,
+        "iss": "sharedoffice",
+        "iat": chrono::Utc::now().timestamp() - 7200,
+        "exp": exp,
+    })
+}
+
+#[actix_web::test]
+async fn an_expired_token_is_refused() {
+    let app = spawn_app().await;
+    let past = chrono::Utc::now().timestamp() - 10;
+    let token = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims(&app, "admin", past),
+        &EncodingKey::from_secret(&app.secret),
+    )
+    .unwrap();
+    app.get("/api/v1/me", &token).await.problem(401, "token_expired");
+
+    // The same claims with a future expiry are accepted: the test is honest.
+    let future = chrono::Utc::now().timestamp() + 600;
+    let token = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims(&app, "admin", future),
+        &EncodingKey::from_secret(&app.secret),
+    )
+    .unwrap();
+    assert_eq!(app.get("/api/v1/me", &token).await.status, 200);
+}
+
+#[actix_web::test]
+async fn tampered_tokens_are_refused() {
+    let app = spawn_app().await;
+    let future = chrono::Utc::now().timestamp() + 600;
+    let claims = claims(&app, "admin", future);
+
+    // Signed with another secret.
+    let other = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(b"another secret of at least 32 bytes!"),
+    )
+    .unwrap();
+    app.get("/api/v1/me", &other).await.problem(401, "invalid_token");
+
+    // A valid token whose payload was edited (role, subject) keeps its old signature.
+    let valid = app.token("clerk.btc").await;
+    let parts: Vec<&str> = valid.split('.').collect();
+    let mut payload: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    payload["sub"] = json!(app.users["admin"]);
+    let forged = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(payload.to_string()), parts[2]);
+    app.get("/api/v1/me", &forged).await.problem(401, "invalid_token");
+
+    // alg "none" with no signature.
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let body = URL_SAFE_NO_PAD.encode(claims.to_string());
+    app.get("/api/v1/me", &format!("{header}.{body}.")).await.problem(401, "invalid_token");
+    app.get("/api/v1/me", &format!("{header}.{body}")).await.problem(401, "invalid_token");
+
+    // Another algorithm with the same secret.
+    for alg in [Algorithm::HS384, Algorithm::HS512] {
+        let token =
+            jsonwebtoken::encode(&Header::new(alg), &claims, &EncodingKey::from_secret(&app.secret)).unwrap();
+        app.get("/api/v1/me", &token).await.problem(401, "invalid_token");
+    }
+
+    // Garbage.
+    app.get("/api/v1/me", "not.a.token").await.problem(401, "invalid_token");
+}
+
+#[actix_web::test]
+async fn deactivation_ends_existing_sessions() {
+    let app = spawn_app().await;
+    let clerk = app.token("clerk.btc").await;
+    assert_eq!(app.get("/api/v1/me", &clerk).await.status, 200);
+    let admin = app.token("admin").await;
+    let id = app.users["clerk.btc"];
+    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"active": false})).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    app.get("/api/v1/me", &clerk).await.problem(401, "token_revoked");
+}
+
+#[actix_web::test]
+async fn a_password_reset_by_the_admin_ends_existing_sessions() {
+    let app = spawn_app().await;
+    let clerk = app.token("clerk.btc").await;
+    let admin = app.token("admin").await;
+    let id = app.users["clerk.btc"];
+    let res = app
+        .patch(&format!("/api/v1/users/{id}"), &admin, &json!({"password": "một mật khẩu mới"}))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    app.get("/api/v1/me", &clerk).await.problem(401, "token_revoked");
+    app.login("clerk.btc", SEED_PASSWORD).await.problem(401, "invalid_credentials");
+    assert_eq!(app.login("clerk.btc", "một mật khẩu mới").await.status, 200);
+}
+
+#[actix_web::test]
+async fn changing_the_own_password_ends_old_sessions_and_returns_a_new_token() {
+    let app = spawn_app().await;
+    let old = app.token("finance").await;
+    let wrong = app
+        .post(
+            "/api/v1/me/password",
+            &old,
+            &json!({"current_password": "not it", "new_password": "short"}),
+        )
+        .await;
+    let problem = wrong.problem(422, "validation_failed");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["new_password", "current_password"]);
+
+    let res = app
+        .post(
+            "/api/v1/me/password",
+            &old,
+            &json!({"current_password": SEED_PASSWORD, "new_password": "kế toán trưởng 2026"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let new = res.json()["access_token"].as_str().unwrap().to_owned();
+    app.get("/api/v1/me", &old).await.problem(401, "token_revoked");
+    assert_eq!(app.get("/api/v1/me", &new).await.status, 200);
+    assert_eq!(app.login("finance", "kế toán trưởng 2026").await.status, 200);
+}
+
+#[actix_web::test]
+async fn a_role_change_takes_effect_at_once() {
+    let app = spawn_app().await;
+    let manager = app.token("manager").await;
+    assert_eq!(app.get("/api/v1/audit", &manager).await.status, 200);
+    let admin = app.token("admin").await;
+    let id = app.users["manager"];
+    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"role": "dispatcher"})).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    app.get("/api/v1/audit", &manager).await.problem(401, "token_revoked");
+    let fresh = app.login("manager", SEED_PASSWORD).await.json()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.get("/api/v1/audit", &fresh).await.problem(403, "forbidden");
+}

@@ -1,0 +1,67 @@
+//! `api.yaml` is the contract: it must equal the document generated from
+//! the routes the server registers.
+
+use crate::helpers::spawn_app;
+
+const REGENERATE: &str = "api.yaml is out of date: run `cargo run -- openapi > api.yaml` and commit it";
+
+#[test]
+fn api_yaml_matches_the_code() {
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/api.yaml"))
+        .expect("api.yaml exists at the repository root");
+    let generated = sharedoffice::http::openapi::yaml();
+    if committed != generated {
+        let line = committed
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b)
+            .map_or_else(|| "at the end".to_owned(), |n| format!("at line {}", n + 1));
+        panic!("{REGENERATE} (first difference {line})");
+    }
+}
+
+#[test]
+fn the_contract_names_every_endpoint_and_its_security() {
+    let doc: serde_json::Value =
+        serde_json::to_value(sharedoffice::http::openapi::document()).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut found: Vec<String> = Vec::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            found.push(format!("{} {path}", method.to_uppercase()));
+            let secured = op.get("security").is_some_and(|s| s.as_array().is_some_and(|a| !a.is_empty()));
+            let public = !path.starts_with("/api/v1/") || path == "/api/v1/auth/login" || path == "/api/v1/openapi.yaml";
+            assert_eq!(secured, !public, "{method} {path}: security");
+            assert!(op["responses"].get("500").is_some(), "{method} {path}: 500 documented");
+        }
+    }
+    found.sort();
+    let expected = [
+        "GET /api/v1/audit",
+        "GET /api/v1/boards",
+        "GET /api/v1/boards/{id}",
+        "GET /api/v1/me",
+        "GET /api/v1/openapi.yaml",
+        "GET /api/v1/users",
+        "GET /api/v1/users/{id}",
+        "GET /health",
+        "GET /metrics",
+        "GET /ready",
+        "PATCH /api/v1/boards/{id}",
+        "PATCH /api/v1/users/{id}",
+        "POST /api/v1/auth/login",
+        "POST /api/v1/boards",
+        "POST /api/v1/me/password",
+        "POST /api/v1/users",
+    ];
+    assert_eq!(found, expected);
+}
+
+#[actix_web::test]
+async fn the_service_serves_its_own_contract() {
+    let app = spawn_app().await;
+    let res = app.get_anonymous("/api/v1/openapi.yaml").await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.text, sharedoffice::http::openapi::yaml());
+}

@@ -1,0 +1,307 @@
+//! The test harness: a fresh database per test (a SQLite file, or a fresh
+//! PostgreSQL schema when `TEST_DATABASE_URL` is set), the real HTTP server on
+//! a free port, seeded boards and one user per role, and typed helpers.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use serde_json::Value;
+use sharedoffice::auth::password;
+use sharedoffice::domain::audit::Actor;
+use sharedoffice::domain::board::{BoardCode, BoardName};
+use sharedoffice::domain::login_throttle::ThrottlePolicy;
+use sharedoffice::domain::user::{FullName, NewPassword, Role, Username};
+use sharedoffice::ops::organisation::{self, NewAccount};
+use sharedoffice::startup::{self, Server, ServerSettings};
+use sharedoffice::storage::{self, DbConn, DbTarget, Pool, write_tx};
+use uuid::Uuid;
+
+/// The password of every seeded user.
+pub const SEED_PASSWORD: &str = "mật khẩu thử nghiệm";
+
+/// The seeded accounts: username, role, board code.
+pub const SEED_USERS: &[(&str, Role, Option<&str>)] = &[
+    ("admin", Role::Admin, None),
+    ("manager", Role::Manager, None),
+    ("finance", Role::Finance, None),
+    ("dispatcher", Role::Dispatcher, None),
+    ("driver", Role::Driver, None),
+    ("clerk.btc", Role::Clerk, Some("BTC")),
+    ("clerk2.btc", Role::Clerk, Some("BTC")),
+    ("clerk.ubkt", Role::Clerk, Some("UBKT")),
+];
+
+/// One Argon2id hash of [`SEED_PASSWORD`], shared by all seeded users so a
+/// test does not spend its time hashing.
+fn seed_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| password::hash(&NewPassword::parse(SEED_PASSWORD).unwrap()).unwrap())
+}
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub target: DbTarget,
+    _dir: Option<tempfile::TempDir>,
+    pg_cleanup: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn fresh() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let schema = format!("t_{}", Uuid::now_v7().simple());
+                let mut admin = storage::establish(&DbTarget::parse(&base).unwrap())
+                    .expect("TEST_DATABASE_URL must point at a reachable PostgreSQL");
+                admin.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                TestDb {
+                    target: DbTarget::parse(&url).unwrap(),
+                    _dir: None,
+                    pg_cleanup: Some((base, schema)),
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("test.db");
+                TestDb {
+                    target: DbTarget::Sqlite(path),
+                    _dir: Some(dir),
+                    pg_cleanup: None,
+                }
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match &self.target {
+            DbTarget::Sqlite(path) => path.to_string_lossy().into_owned(),
+            DbTarget::Postgres(url) => url.clone(),
+        }
+    }
+
+    pub fn connect(&self) -> DbConn {
+        storage::establish(&self.target).unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = &self.pg_cleanup
+            && let Ok(mut admin) = storage::establish(&DbTarget::parse(base).unwrap())
+        {
+            let _ = admin.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+        }
+    }
+}
+
+/// A response, read whole.
+pub struct Resp {
+    pub status: u16,
+    pub headers: awc::http::header::HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// Asserts a problem+json response with this status and code; returns it.
+    #[track_caller]
+    pub fn problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "problem responses are problem+json"
+        );
+        let body = self.json();
+        assert_eq!(body["code"], code, "body: {}", self.text);
+        assert_eq!(body["status"], status);
+        assert_eq!(body["type"], format!("urn:sharedoffice:problem:{code}"));
+        assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+        body
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+    pub secret: Vec<u8>,
+    pub boards: HashMap<&'static str, Uuid>,
+    pub users: HashMap<&'static str, Uuid>,
+    client: awc::Client,
+    tokens: std::cell::RefCell<HashMap<String, String>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(ThrottlePolicy::default()).await
+}
+
+pub async fn spawn_app_with(throttle: ThrottlePolicy) -> TestApp {
+    let db = TestDb::fresh();
+    let pool = startup::prepare_database(&db.target, 4).unwrap();
+    let (boards, users) = seed(&pool);
+    let mut secret = vec![0u8; 32];
+    getrandom::fill(&mut secret).unwrap();
+    let server = Server::start(
+        pool.clone(),
+        ServerSettings {
+            bind: "127.0.0.1:0".to_owned(),
+            workers: 1,
+            jwt_secret: secret.clone(),
+            token_ttl: Duration::from_secs(3600),
+            throttle,
+        },
+    )
+    .unwrap();
+    let base = format!("http://{}", server.addr);
+    actix_web::rt::spawn(server.server);
+    TestApp {
+        base,
+        db,
+        secret,
+        boards,
+        users,
+        client: awc::Client::builder().timeout(Duration::from_secs(30)).finish(),
+        tokens: Default::default(),
+    }
+}
+
+type Ids = HashMap<&'static str, Uuid>;
+
+fn seed(pool: &Pool) -> (Ids, Ids) {
+    let mut conn = pool.get().unwrap();
+    let actor = Actor::system();
+    write_tx(&mut conn, |conn| {
+        let mut boards = HashMap::new();
+        for (code, name) in [("BTC", "Ban Tổ chức Tỉnh ủy"), ("UBKT", "Ủy ban Kiểm tra Tỉnh ủy")] {
+            let board = organisation::create_board(
+                conn,
+                &actor,
+                &BoardCode::parse(code).unwrap(),
+                &BoardName::parse(name).unwrap(),
+            )?;
+            boards.insert(code, board.id);
+        }
+        let mut users = HashMap::new();
+        for (username, role, board) in SEED_USERS {
+            let user = organisation::create_user(
+                conn,
+                &actor,
+                &NewAccount {
+                    username: Username::parse(username).unwrap(),
+                    full_name: FullName::parse(&format!("Người dùng {username}")).unwrap(),
+                    role: *role,
+                    board_id: board.map(|b| boards[b]),
+                    password_hash: seed_hash().to_owned(),
+                },
+            )?;
+            users.insert(*username, user.id);
+        }
+        Ok::<_, sharedoffice::ops::OpError>((boards, users))
+    })
+    .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    async fn read(mut res: awc::ClientResponse<impl futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin>) -> Resp {
+        let body = res.body().limit(16 * 1024 * 1024).await.unwrap();
+        Resp {
+            status: res.status().as_u16(),
+            headers: res.headers().clone(),
+            text: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    /// Sends a request with an optional bearer token and raw body.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.insert_header(("authorization", format!("Bearer {t}")));
+        }
+        if let Some(ct) = content_type {
+            req = req.insert_header(("content-type", ct));
+        }
+        let res = req.send_body(body).await.unwrap();
+        Self::read(res).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.send("GET", path, Some(token), None, Vec::new()).await
+    }
+
+    pub async fn client_get_with_header(&self, path: &str, name: &str, value: &str) -> Resp {
+        let res = self
+            .client
+            .get(self.url(path))
+            .insert_header((name, value))
+            .send()
+            .await
+            .unwrap();
+        Self::read(res).await
+    }
+
+    pub async fn get_anonymous(&self, path: &str) -> Resp {
+        self.send("GET", path, None, None, Vec::new()).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.send("POST", path, Some(token), Some("application/json"), body.to_string().into_bytes())
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.send("PATCH", path, Some(token), Some("application/json"), body.to_string().into_bytes())
+            .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Resp {
+        let body = serde_json::json!({ "username": username, "password": password });
+        self.send("POST", "/api/v1/auth/login", None, Some("application/json"), body.to_string().into_bytes())
+            .await
+    }
+
+    /// A token for a seeded user (signed in once per test and remembered).
+    pub async fn token(&self, username: &str) -> String {
+        if let Some(t) = self.tokens.borrow().get(username) {
+            return t.clone();
+        }
+        let res = self.login(username, SEED_PASSWORD).await;
+        assert_eq!(res.status, 200, "login of {username} failed: {}", res.text);
+        let token = res.json()["access_token"].as_str().unwrap().to_owned();
+        self.tokens.borrow_mut().insert(username.to_owned(), token.clone());
+        token
+    }
+
+    /// Audit entries of one entity, newest first, read through the API.
+    pub async fn audit_of(&self, entity_id: Uuid) -> Vec<Value> {
+        let token = self.token("admin").await;
+        let res = self.get(&format!("/api/v1/audit?entity_id={entity_id}&limit=500"), &token).await;
+        assert_eq!(res.status, 200, "{}", res.text);
+        res.json()["items"].as_array().unwrap().clone()
+    }
+}

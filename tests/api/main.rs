@@ -1,0 +1,11 @@
+//! Integration tests: the real HTTP app on a real database. The same tests
+//! run on SQLite (default) and on PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod audit;
+mod auth;
+mod contract;
+mod errors;
+mod helpers;
+mod operations;
+mod organisation;
+mod storage;

@@ -1,0 +1,174 @@
+//! Storage guarantees on both backends: exact money, idempotent migrations,
+//! and invariants the database itself enforces.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use sharedoffice::domain::money::Money;
+use sharedoffice::storage::money::{money_of_sum, sum_minor};
+use sharedoffice::storage::{self, run_migrations};
+
+use crate::helpers::{TestDb, spawn_app};
+
+diesel::table! {
+    money_probe (id) {
+        id -> Integer,
+        amount_minor -> BigInt,
+    }
+}
+
+#[test]
+fn money_round_trips_and_sums_exactly() {
+    let db = TestDb::fresh();
+    let mut conn = db.connect();
+    run_migrations(&mut conn).unwrap();
+    conn.batch_execute("CREATE TEMPORARY TABLE money_probe (id INTEGER PRIMARY KEY, amount_minor BIGINT NOT NULL)")
+        .unwrap();
+    let inputs = ["0.01", "123456789012.99", "-5.25", "-0.01", "0.1", "0.2"];
+    for (i, raw) in inputs.iter().enumerate() {
+        let m = Money::parse(raw).unwrap();
+        diesel::insert_into(money_probe::table)
+            .values((money_probe::id.eq(i as i32), money_probe::amount_minor.eq(m.to_minor())))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let back: Vec<i64> = money_probe::table
+        .order(money_probe::id)
+        .select(money_probe::amount_minor)
+        .load(&mut conn)
+        .unwrap();
+    let back: Vec<String> = back.into_iter().map(|m| Money::from_minor(m).to_string()).collect();
+    assert_eq!(back, ["0.01", "123456789012.99", "-5.25", "-0.01", "0.1", "0.2"]);
+
+    // By hand: 0.01 + 123456789012.99 = 123456789013.00; − 5.25 − 0.01 = 123456789007.74;
+    // + 0.1 + 0.2 = 123456789008.04 (exactly: no binary-float 0.30000000000000004).
+    let total: Option<i64> = money_probe::table
+        .select(sum_minor(money_probe::amount_minor))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(money_of_sum(total).to_string(), "123456789008.04");
+    let negatives: Option<i64> = money_probe::table
+        .filter(money_probe::amount_minor.lt(0))
+        .select(sum_minor(money_probe::amount_minor))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(money_of_sum(negatives).to_string(), "-5.26");
+    let none: Option<i64> = money_probe::table
+        .filter(money_probe::id.gt(100))
+        .select(sum_minor(money_probe::amount_minor))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(money_of_sum(none), Money::ZERO);
+
+    // More precision than stored is refused, never rounded.
+    assert_eq!(Money::parse("0.001").unwrap_err().code, "amount_too_precise");
+}
+
+#[test]
+fn a_sum_too_large_for_the_column_is_an_error_not_a_wrong_number() {
+    let db = TestDb::fresh();
+    let mut conn = db.connect();
+    conn.batch_execute("CREATE TEMPORARY TABLE money_probe (id INTEGER PRIMARY KEY, amount_minor BIGINT NOT NULL)")
+        .unwrap();
+    for id in 0..2 {
+        diesel::insert_into(money_probe::table)
+            .values((money_probe::id.eq(id), money_probe::amount_minor.eq(i64::MAX / 2 + 1)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let total: QueryResult<Option<i64>> = money_probe::table
+        .select(sum_minor(money_probe::amount_minor))
+        .first(&mut conn);
+    assert!(total.is_err(), "overflowing sum must fail, got {total:?}");
+}
+
+#[test]
+fn migrations_are_idempotent() {
+    let db = TestDb::fresh();
+    let mut conn = db.connect();
+    let first = run_migrations(&mut conn).unwrap();
+    assert!(!first.is_empty());
+    let second = run_migrations(&mut conn).unwrap();
+    assert!(second.is_empty(), "second run applied {second:?}");
+    // And through the command line, twice.
+    for expected in ["is up to date", "is up to date"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sharedoffice"))
+            .args(["migrate", "--database", &db.url()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
+    }
+}
+
+#[test]
+fn the_cli_migrates_an_empty_database() {
+    let db = TestDb::fresh();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sharedoffice"))
+        .args(["migrate", "--database", &db.url()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Applied 1 migration(s)"));
+}
+
+#[actix_web::test]
+async fn the_database_refuses_what_the_rules_forbid() {
+    let app = spawn_app().await;
+    let mut conn = app.db.connect();
+    let ts = "'2026-11-22 08:00:00'";
+    let hash = "'$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaA'";
+    let attempts = [
+        // A clerk without a board.
+        format!(
+            "INSERT INTO users (id, username, full_name, role, board_id, active, password_hash, token_version, created_at, updated_at) \
+             VALUES ('00000000-0000-7000-8000-000000000001', 'lonely.clerk', 'X', 'clerk', NULL, {t}, {hash}, 0, {ts}, {ts})",
+            t = storage_true(&conn)
+        ),
+        // An unknown role.
+        format!(
+            "INSERT INTO users (id, username, full_name, role, board_id, active, password_hash, token_version, created_at, updated_at) \
+             VALUES ('00000000-0000-7000-8000-000000000002', 'root.user', 'X', 'root', NULL, {t}, {hash}, 0, {ts}, {ts})",
+            t = storage_true(&conn)
+        ),
+        // A duplicate username.
+        format!(
+            "INSERT INTO users (id, username, full_name, role, board_id, active, password_hash, token_version, created_at, updated_at) \
+             VALUES ('00000000-0000-7000-8000-000000000003', 'admin', 'X', 'admin', NULL, {t}, {hash}, 0, {ts}, {ts})",
+            t = storage_true(&conn)
+        ),
+        // A plain-text password.
+        format!(
+            "INSERT INTO users (id, username, full_name, role, board_id, active, password_hash, token_version, created_at, updated_at) \
+             VALUES ('00000000-0000-7000-8000-000000000004', 'plain.text', 'X', 'admin', NULL, {t}, 'hunter2', 0, {ts}, {ts})",
+            t = storage_true(&conn)
+        ),
+        // A user of a board that does not exist.
+        format!(
+            "INSERT INTO users (id, username, full_name, role, board_id, active, password_hash, token_version, created_at, updated_at) \
+             VALUES ('00000000-0000-7000-8000-000000000005', 'ghost.clerk', 'X', 'clerk', '00000000-0000-7000-8000-00000000ffff', {t}, {hash}, 0, {ts}, {ts})",
+            t = storage_true(&conn)
+        ),
+        // A duplicate or lower-case board code.
+        format!("INSERT INTO boards (id, code, name, active, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000006', 'BTC', 'X', {t}, {ts}, {ts})", t = storage_true(&conn)),
+        format!("INSERT INTO boards (id, code, name, active, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'btg', 'X', {t}, {ts}, {ts})", t = storage_true(&conn)),
+    ];
+    for sql in &attempts {
+        let result = diesel::sql_query(sql.as_str()).execute(&mut conn);
+        assert!(result.is_err(), "the database accepted: {sql}");
+    }
+    // The same shape with valid values is accepted: the refusals above are
+    // about the values, not a broken statement.
+    let ok = format!(
+        "INSERT INTO boards (id, code, name, active, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000008', 'BTG', 'Ban Tuyên giáo', {t}, {ts}, {ts})",
+        t = storage_true(&conn)
+    );
+    diesel::sql_query(ok).execute(&mut conn).unwrap();
+}
+
+/// `TRUE` literal of the backend (SQLite STRICT tables store booleans as 0/1).
+fn storage_true(conn: &storage::DbConn) -> &'static str {
+    match conn.backend() {
+        storage::Backend::Sqlite => "1",
+        storage::Backend::Postgres => "TRUE",
+    }
+}
