@@ -148,3 +148,28 @@ impl Server {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_secret_is_kept_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = jwt_secret(None, None, dir.path()).unwrap();
+        assert_eq!(first.len(), 96);
+        let second = jwt_secret(None, None, dir.path()).unwrap();
+        assert_eq!(first, second);
+    }
+
+    #[test]
+    fn short_secrets_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(jwt_secret(Some("too short"), None, dir.path()).is_err());
+        let file = dir.path().join("key");
+        fs::write(&file, "also short\n").unwrap();
+        assert!(jwt_secret(None, Some(&file), dir.path()).is_err());
+        fs::write(&file, format!("{}\n", "k".repeat(40))).unwrap();
+        assert_eq!(jwt_secret(None, Some(&file), dir.path()).unwrap().len(), 40);
+    }
+}

@@ -20,7 +20,8 @@ async fn signing_in_returns_a_token_that_opens_me() {
     assert_eq!(body["expires_in"], 3600);
     assert_eq!(body["user"]["username"], "clerk.btc");
     assert_eq!(body["user"]["role"], "clerk");
-    let expires_at = chrono::DateTime::parse_from_rfc3339(body["expires_at"].as_str().unwrap()).unwrap();
+    let expires_at =
+        chrono::DateTime::parse_from_rfc3339(body["expires_at"].as_str().unwrap()).unwrap();
     let in_an_hour = chrono::Utc::now() + chrono::Duration::hours(1);
     assert!((in_an_hour - expires_at.to_utc()).num_seconds().abs() < 60);
 
@@ -55,9 +56,17 @@ async fn a_deactivated_account_cannot_sign_in() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let id = app.users["clerk.btc"];
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"active": false})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    app.login("clerk.btc", SEED_PASSWORD).await.problem(401, "invalid_credentials");
+    app.login("clerk.btc", SEED_PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
 }
 
 #[actix_web::test]
@@ -68,13 +77,18 @@ async fn repeated_failures_pause_sign_in_for_that_username() {
     })
     .await;
     for _ in 0..3 {
-        app.login("clerk.btc", "wrong password").await.problem(401, "invalid_credentials");
+        app.login("clerk.btc", "wrong password")
+            .await
+            .problem(401, "invalid_credentials");
     }
     // Even the right password is refused while paused.
     let res = app.login("clerk.btc", SEED_PASSWORD).await;
     res.problem(429, "too_many_attempts");
     let retry_after: u64 = res.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=600).contains(&retry_after), "Retry-After {retry_after}");
+    assert!(
+        (1..=600).contains(&retry_after),
+        "Retry-After {retry_after}"
+    );
     // Other usernames are not affected.
     assert_eq!(app.login("clerk.ubkt", SEED_PASSWORD).await.status, 200);
 }
@@ -115,7 +129,9 @@ async fn an_expired_token_is_refused() {
         &EncodingKey::from_secret(&app.secret),
     )
     .unwrap();
-    app.get("/api/v1/me", &token).await.problem(401, "token_expired");
+    app.get("/api/v1/me", &token)
+        .await
+        .problem(401, "token_expired");
 
     // The same claims with a future expiry are accepted: the test is honest.
     let future = chrono::Utc::now().timestamp() + 600;
@@ -141,7 +157,9 @@ async fn tampered_tokens_are_refused() {
         &EncodingKey::from_secret(b"another secret of at least 32 bytes!"),
     )
     .unwrap();
-    app.get("/api/v1/me", &other).await.problem(401, "invalid_token");
+    app.get("/api/v1/me", &other)
+        .await
+        .problem(401, "invalid_token");
 
     // A valid token whose payload was edited (role, subject) keeps its old signature.
     let valid = app.token("clerk.btc").await;
@@ -149,24 +167,43 @@ async fn tampered_tokens_are_refused() {
     let mut payload: serde_json::Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     payload["sub"] = json!(app.users["admin"]);
-    let forged = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(payload.to_string()), parts[2]);
-    app.get("/api/v1/me", &forged).await.problem(401, "invalid_token");
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(payload.to_string()),
+        parts[2]
+    );
+    app.get("/api/v1/me", &forged)
+        .await
+        .problem(401, "invalid_token");
 
     // alg "none" with no signature.
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
     let body = URL_SAFE_NO_PAD.encode(claims.to_string());
-    app.get("/api/v1/me", &format!("{header}.{body}.")).await.problem(401, "invalid_token");
-    app.get("/api/v1/me", &format!("{header}.{body}")).await.problem(401, "invalid_token");
+    app.get("/api/v1/me", &format!("{header}.{body}."))
+        .await
+        .problem(401, "invalid_token");
+    app.get("/api/v1/me", &format!("{header}.{body}"))
+        .await
+        .problem(401, "invalid_token");
 
     // Another algorithm with the same secret.
     for alg in [Algorithm::HS384, Algorithm::HS512] {
-        let token =
-            jsonwebtoken::encode(&Header::new(alg), &claims, &EncodingKey::from_secret(&app.secret)).unwrap();
-        app.get("/api/v1/me", &token).await.problem(401, "invalid_token");
+        let token = jsonwebtoken::encode(
+            &Header::new(alg),
+            &claims,
+            &EncodingKey::from_secret(&app.secret),
+        )
+        .unwrap();
+        app.get("/api/v1/me", &token)
+            .await
+            .problem(401, "invalid_token");
     }
 
     // Garbage.
-    app.get("/api/v1/me", "not.a.token").await.problem(401, "invalid_token");
+    app.get("/api/v1/me", "not.a.token")
+        .await
+        .problem(401, "invalid_token");
 }
 
 #[actix_web::test]
@@ -176,9 +213,17 @@ async fn deactivation_ends_existing_sessions() {
     assert_eq!(app.get("/api/v1/me", &clerk).await.status, 200);
     let admin = app.token("admin").await;
     let id = app.users["clerk.btc"];
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"active": false})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    app.get("/api/v1/me", &clerk).await.problem(401, "token_revoked");
+    app.get("/api/v1/me", &clerk)
+        .await
+        .problem(401, "token_revoked");
 }
 
 #[actix_web::test]
@@ -188,11 +233,19 @@ async fn a_password_reset_by_the_admin_ends_existing_sessions() {
     let admin = app.token("admin").await;
     let id = app.users["clerk.btc"];
     let res = app
-        .patch(&format!("/api/v1/users/{id}"), &admin, &json!({"password": "một mật khẩu mới"}))
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"password": "một mật khẩu mới"}),
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    app.get("/api/v1/me", &clerk).await.problem(401, "token_revoked");
-    app.login("clerk.btc", SEED_PASSWORD).await.problem(401, "invalid_credentials");
+    app.get("/api/v1/me", &clerk)
+        .await
+        .problem(401, "token_revoked");
+    app.login("clerk.btc", SEED_PASSWORD)
+        .await
+        .problem(401, "invalid_credentials");
     assert_eq!(app.login("clerk.btc", "một mật khẩu mới").await.status, 200);
 }
 
@@ -225,9 +278,14 @@ async fn changing_the_own_password_ends_old_sessions_and_returns_a_new_token() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     let new = res.json()["access_token"].as_str().unwrap().to_owned();
-    app.get("/api/v1/me", &old).await.problem(401, "token_revoked");
+    app.get("/api/v1/me", &old)
+        .await
+        .problem(401, "token_revoked");
     assert_eq!(app.get("/api/v1/me", &new).await.status, 200);
-    assert_eq!(app.login("finance", "kế toán trưởng 2026").await.status, 200);
+    assert_eq!(
+        app.login("finance", "kế toán trưởng 2026").await.status,
+        200
+    );
 }
 
 #[actix_web::test]
@@ -237,12 +295,22 @@ async fn a_role_change_takes_effect_at_once() {
     assert_eq!(app.get("/api/v1/audit", &manager).await.status, 200);
     let admin = app.token("admin").await;
     let id = app.users["manager"];
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"role": "dispatcher"})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"role": "dispatcher"}),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    app.get("/api/v1/audit", &manager).await.problem(401, "token_revoked");
+    app.get("/api/v1/audit", &manager)
+        .await
+        .problem(401, "token_revoked");
     let fresh = app.login("manager", SEED_PASSWORD).await.json()["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
-    app.get("/api/v1/audit", &fresh).await.problem(403, "forbidden");
+    app.get("/api/v1/audit", &fresh)
+        .await
+        .problem(403, "forbidden");
 }

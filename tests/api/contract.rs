@@ -3,7 +3,8 @@
 
 use crate::helpers::spawn_app;
 
-const REGENERATE: &str = "api.yaml is out of date: run `cargo run -- openapi > api.yaml` and commit it";
+const REGENERATE: &str =
+    "api.yaml is out of date: run `cargo run -- openapi > api.yaml` and commit it";
 
 #[test]
 fn api_yaml_matches_the_code() {
@@ -30,10 +31,17 @@ fn the_contract_names_every_endpoint_and_its_security() {
     for (path, item) in paths {
         for (method, op) in item.as_object().unwrap() {
             found.push(format!("{} {path}", method.to_uppercase()));
-            let secured = op.get("security").is_some_and(|s| s.as_array().is_some_and(|a| !a.is_empty()));
-            let public = !path.starts_with("/api/v1/") || path == "/api/v1/auth/login" || path == "/api/v1/openapi.yaml";
+            let secured = op
+                .get("security")
+                .is_some_and(|s| s.as_array().is_some_and(|a| !a.is_empty()));
+            let public = !path.starts_with("/api/v1/")
+                || path == "/api/v1/auth/login"
+                || path == "/api/v1/openapi.yaml";
             assert_eq!(secured, !public, "{method} {path}: security");
-            assert!(op["responses"].get("500").is_some(), "{method} {path}: 500 documented");
+            assert!(
+                op["responses"].get("500").is_some(),
+                "{method} {path}: 500 documented"
+            );
         }
     }
     found.sort();

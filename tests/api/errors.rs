@@ -14,78 +14,164 @@ async fn malformed_bodies_get_clear_problems() {
     app.send("POST", "/api/v1/boards", t, json, b"{\"code\": ".to_vec())
         .await
         .problem(400, "malformed_json");
-    app.send("POST", "/api/v1/boards", t, json, Vec::new()).await.problem(400, "body_missing");
-    app.send("POST", "/api/v1/boards", t, Some("text/plain"), b"{}".to_vec())
+    app.send("POST", "/api/v1/boards", t, json, Vec::new())
         .await
-        .problem(415, "unsupported_media_type");
+        .problem(400, "body_missing");
+    app.send(
+        "POST",
+        "/api/v1/boards",
+        t,
+        Some("text/plain"),
+        b"{}".to_vec(),
+    )
+    .await
+    .problem(415, "unsupported_media_type");
     app.send("POST", "/api/v1/boards", t, None, b"{}".to_vec())
         .await
         .problem(415, "unsupported_media_type");
-    app.send("POST", "/api/v1/boards", t, json, vec![b'{', 0xff, 0xfe, b'}'])
-        .await
-        .problem(400, "malformed_json");
+    app.send(
+        "POST",
+        "/api/v1/boards",
+        t,
+        json,
+        vec![b'{', 0xff, 0xfe, b'}'],
+    )
+    .await
+    .problem(400, "malformed_json");
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
-    let res = app.send("POST", "/api/v1/boards", t, json, deep.into_bytes()).await;
-    assert!(res.status == 400 || res.status == 422, "{} {}", res.status, res.text);
+    let res = app
+        .send("POST", "/api/v1/boards", t, json, deep.into_bytes())
+        .await;
+    assert!(
+        res.status == 400 || res.status == 422,
+        "{} {}",
+        res.status,
+        res.text
+    );
 
     let big = json!({"code": "BIG", "name": "x".repeat(70 * 1024)});
-    app.send("POST", "/api/v1/boards", t, json, big.to_string().into_bytes())
-        .await
-        .problem(413, "payload_too_large");
+    app.send(
+        "POST",
+        "/api/v1/boards",
+        t,
+        json,
+        big.to_string().into_bytes(),
+    )
+    .await
+    .problem(413, "payload_too_large");
 }
 
 #[actix_web::test]
 async fn wrong_types_unknown_fields_and_long_strings_name_the_field() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
-    let res = app.post("/api/v1/boards", &admin, &json!({"code": 12, "name": "x"})).await;
+    let res = app
+        .post("/api/v1/boards", &admin, &json!({"code": 12, "name": "x"}))
+        .await;
     let p = res.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "code");
     assert_eq!(p["errors"][0]["code"], "invalid_type");
 
-    let res = app.post("/api/v1/boards", &admin, &json!({"code": "AB", "name": "x", "colour": "red"})).await;
+    let res = app
+        .post(
+            "/api/v1/boards",
+            &admin,
+            &json!({"code": "AB", "name": "x", "colour": "red"}),
+        )
+        .await;
     let p = res.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "colour");
     assert_eq!(p["errors"][0]["code"], "unknown_field");
 
-    let res = app.post("/api/v1/boards", &admin, &json!({"code": "AB", "name": "Đ".repeat(201)})).await;
+    let res = app
+        .post(
+            "/api/v1/boards",
+            &admin,
+            &json!({"code": "AB", "name": "Đ".repeat(201)}),
+        )
+        .await;
     let p = res.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "name");
     assert_eq!(p["errors"][0]["code"], "too_long");
     // 200 characters of 'Đ' (400 bytes) are fine: length counts characters.
-    let res = app.post("/api/v1/boards", &admin, &json!({"code": "AB", "name": "Đ".repeat(200)})).await;
+    let res = app
+        .post(
+            "/api/v1/boards",
+            &admin,
+            &json!({"code": "AB", "name": "Đ".repeat(200)}),
+        )
+        .await;
     assert_eq!(res.status, 201, "{}", res.text);
 
-    let res = app.post("/api/v1/boards", &admin, &json!(["not", "an", "object"])).await;
+    let res = app
+        .post("/api/v1/boards", &admin, &json!(["not", "an", "object"]))
+        .await;
     res.problem(422, "validation_failed");
-    let res = app.post("/api/v1/boards", &admin, &json!({"code": "AC"})).await;
+    let res = app
+        .post("/api/v1/boards", &admin, &json!({"code": "AC"}))
+        .await;
     let p = res.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["code"], "required");
 
     let id = app.users["clerk.btc"];
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"board_id": "not-a-uuid"})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"board_id": "not-a-uuid"}),
+        )
+        .await;
     let p = res.problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "board_id");
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"active": "yes"})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"active": "yes"}),
+        )
+        .await;
     let p = res.problem(422, "validation_failed");
-    assert!(p["errors"][0]["message"].as_str().unwrap().contains("true or false"));
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("true or false")
+    );
 }
 
 #[actix_web::test]
 async fn bad_paths_and_queries_are_not_server_errors() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
-    app.get("/api/v1/users/not-a-uuid", &admin).await.problem(404, "not_found");
-    app.get("/api/v1/boards/00000000-0000-0000-0000-000000000000", &admin)
+    app.get("/api/v1/users/not-a-uuid", &admin)
         .await
         .problem(404, "not_found");
-    app.get("/api/v1/users/%00%ff", &admin).await.problem(404, "not_found");
-    app.get("/api/v1/no-such-thing", &admin).await.problem(404, "not_found");
-    app.get("/api/v1/users?limit=abc", &admin).await.problem(400, "invalid_query");
-    app.get("/api/v1/users?colour=red", &admin).await.problem(400, "invalid_query");
-    app.get("/api/v1/users?board_id=zzz", &admin).await.problem(400, "invalid_query");
+    app.get(
+        "/api/v1/boards/00000000-0000-0000-0000-000000000000",
+        &admin,
+    )
+    .await
+    .problem(404, "not_found");
+    app.get("/api/v1/users/%00%ff", &admin)
+        .await
+        .problem(404, "not_found");
+    app.get("/api/v1/no-such-thing", &admin)
+        .await
+        .problem(404, "not_found");
+    app.get("/api/v1/users?limit=abc", &admin)
+        .await
+        .problem(400, "invalid_query");
+    app.get("/api/v1/users?colour=red", &admin)
+        .await
+        .problem(400, "invalid_query");
+    app.get("/api/v1/users?board_id=zzz", &admin)
+        .await
+        .problem(400, "invalid_query");
     let res = app.get("/api/v1/users?role=boss", &admin).await;
-    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["field"], "role");
+    assert_eq!(
+        res.problem(422, "validation_failed")["errors"][0]["field"],
+        "role"
+    );
 }
 
 #[actix_web::test]
@@ -113,11 +199,23 @@ async fn no_endpoint_answers_garbage_with_a_500() {
         b"{\"board_id\": 12345}".to_vec(),
         br#"{"full_name": "a\u0000b"}"#.to_vec(),
         b"{\"code\": \"\\ud800\"}".to_vec(),
-        format!("{{\"username\": \"{}\", \"password\": \"x\"}}", "u".repeat(5000)).into_bytes(),
+        format!(
+            "{{\"username\": \"{}\", \"password\": \"x\"}}",
+            "u".repeat(5000)
+        )
+        .into_bytes(),
     ];
     for (method, path) in &targets {
         for body in &bodies {
-            let res = app.send(method, path, Some(&admin), Some("application/json"), body.clone()).await;
+            let res = app
+                .send(
+                    method,
+                    path,
+                    Some(&admin),
+                    Some("application/json"),
+                    body.clone(),
+                )
+                .await;
             assert!(
                 res.status < 500,
                 "{method} {path} with {:?} gave {}: {}",
@@ -126,7 +224,10 @@ async fn no_endpoint_answers_garbage_with_a_500() {
                 res.text
             );
             if res.status >= 400 {
-                assert_eq!(res.header("content-type").as_deref(), Some("application/problem+json"));
+                assert_eq!(
+                    res.header("content-type").as_deref(),
+                    Some("application/problem+json")
+                );
             }
         }
     }

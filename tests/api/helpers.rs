@@ -54,7 +54,9 @@ impl TestDb {
                 let schema = format!("t_{}", Uuid::now_v7().simple());
                 let mut admin = storage::establish(&DbTarget::parse(&base).unwrap())
                     .expect("TEST_DATABASE_URL must point at a reachable PostgreSQL");
-                admin.batch_execute(&format!("CREATE SCHEMA {schema}")).unwrap();
+                admin
+                    .batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .unwrap();
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
                 TestDb {
@@ -120,7 +122,11 @@ impl Resp {
     /// Asserts a problem+json response with this status and code; returns it.
     #[track_caller]
     pub fn problem(&self, status: u16, code: &str) -> Value {
-        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
         assert_eq!(
             self.header("content-type").as_deref(),
             Some("application/problem+json"),
@@ -174,7 +180,9 @@ pub async fn spawn_app_with(throttle: ThrottlePolicy) -> TestApp {
         secret,
         boards,
         users,
-        client: awc::Client::builder().timeout(Duration::from_secs(30)).finish(),
+        client: awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .finish(),
         tokens: Default::default(),
     }
 }
@@ -186,7 +194,10 @@ fn seed(pool: &Pool) -> (Ids, Ids) {
     let actor = Actor::system();
     write_tx(&mut conn, |conn| {
         let mut boards = HashMap::new();
-        for (code, name) in [("BTC", "Ban Tổ chức Tỉnh ủy"), ("UBKT", "Ủy ban Kiểm tra Tỉnh ủy")] {
+        for (code, name) in [
+            ("BTC", "Ban Tổ chức Tỉnh ủy"),
+            ("UBKT", "Ủy ban Kiểm tra Tỉnh ủy"),
+        ] {
             let board = organisation::create_board(
                 conn,
                 &actor,
@@ -220,7 +231,12 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    async fn read(mut res: awc::ClientResponse<impl futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin>) -> Resp {
+    async fn read(
+        mut res: awc::ClientResponse<
+            impl futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+            + Unpin,
+        >,
+    ) -> Resp {
         let body = res.body().limit(16 * 1024 * 1024).await.unwrap();
         Resp {
             status: res.status().as_u16(),
@@ -270,19 +286,37 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
-        self.send("POST", path, Some(token), Some("application/json"), body.to_string().into_bytes())
-            .await
+        self.send(
+            "POST",
+            path,
+            Some(token),
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Resp {
-        self.send("PATCH", path, Some(token), Some("application/json"), body.to_string().into_bytes())
-            .await
+        self.send(
+            "PATCH",
+            path,
+            Some(token),
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Resp {
         let body = serde_json::json!({ "username": username, "password": password });
-        self.send("POST", "/api/v1/auth/login", None, Some("application/json"), body.to_string().into_bytes())
-            .await
+        self.send(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+        .await
     }
 
     /// A token for a seeded user (signed in once per test and remembered).
@@ -293,14 +327,21 @@ impl TestApp {
         let res = self.login(username, SEED_PASSWORD).await;
         assert_eq!(res.status, 200, "login of {username} failed: {}", res.text);
         let token = res.json()["access_token"].as_str().unwrap().to_owned();
-        self.tokens.borrow_mut().insert(username.to_owned(), token.clone());
+        self.tokens
+            .borrow_mut()
+            .insert(username.to_owned(), token.clone());
         token
     }
 
     /// Audit entries of one entity, newest first, read through the API.
     pub async fn audit_of(&self, entity_id: Uuid) -> Vec<Value> {
         let token = self.token("admin").await;
-        let res = self.get(&format!("/api/v1/audit?entity_id={entity_id}&limit=500"), &token).await;
+        let res = self
+            .get(
+                &format!("/api/v1/audit?entity_id={entity_id}&limit=500"),
+                &token,
+            )
+            .await;
         assert_eq!(res.status, 200, "{}", res.text);
         res.json()["items"].as_array().unwrap().clone()
     }

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod cli;
 mod contract;
 mod errors;
 mod helpers;

@@ -16,10 +16,14 @@ async fn health_and_readiness_answer_without_a_token() {
 #[actix_web::test]
 async fn metrics_count_requests_by_route_and_status() {
     let app = spawn_app().await;
-    app.get_anonymous("/api/v1/me").await.problem(401, "missing_token");
+    app.get_anonymous("/api/v1/me")
+        .await
+        .problem(401, "missing_token");
     let text = app.get_anonymous("/metrics").await.text;
     assert!(
-        text.contains(r#"sharedoffice_http_requests_total{method="GET",route="/api/v1/me",status="401"} 1"#),
+        text.contains(
+            r#"sharedoffice_http_requests_total{method="GET",route="/api/v1/me",status="401"} 1"#
+        ),
         "{text}"
     );
     assert!(text.contains("sharedoffice_http_request_duration_seconds_bucket"));
@@ -29,14 +33,21 @@ async fn metrics_count_requests_by_route_and_status() {
 #[actix_web::test]
 async fn every_response_carries_a_request_id() {
     let app = spawn_app().await;
-    let res = app.client_get_with_header("/health", "x-request-id", "trace-42.a").await;
+    let res = app
+        .client_get_with_header("/health", "x-request-id", "trace-42.a")
+        .await;
     assert_eq!(res.header("x-request-id").as_deref(), Some("trace-42.a"));
     // An unsafe incoming id is replaced, not echoed.
-    let res = app.client_get_with_header("/health", "x-request-id", "<script>").await;
+    let res = app
+        .client_get_with_header("/health", "x-request-id", "<script>")
+        .await;
     let id = res.header("x-request-id").unwrap();
     assert_ne!(id, "<script>");
     assert!(uuid::Uuid::parse_str(&id).is_ok());
     // Problems quote it too.
     let res = app.get_anonymous("/api/v1/me").await;
-    assert_eq!(res.json()["request_id"], res.header("x-request-id").unwrap());
+    assert_eq!(
+        res.json()["request_id"],
+        res.header("x-request-id").unwrap()
+    );
 }

@@ -9,7 +9,11 @@ async fn an_admin_creates_a_board_and_everyone_can_list_it() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let res = app
-        .post("/api/v1/boards", &admin, &json!({"code": " hu-dv ", "name": "Ban Dân vận Huyện ủy"}))
+        .post(
+            "/api/v1/boards",
+            &admin,
+            &json!({"code": " hu-dv ", "name": "Ban Dân vận Huyện ủy"}),
+        )
         .await;
     assert_eq!(res.status, 201, "{}", res.text);
     let board = res.json();
@@ -21,7 +25,12 @@ async fn an_admin_creates_a_board_and_everyone_can_list_it() {
 
     let clerk = app.token("clerk.ubkt").await;
     let list = app.get("/api/v1/boards", &clerk).await.json();
-    let codes: Vec<&str> = list["items"].as_array().unwrap().iter().map(|b| b["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["BTC", "HU-DV", "UBKT"]);
     let one = app.get(&format!("/api/v1/boards/{id}"), &clerk).await;
     assert_eq!(one.json()["name"], "Ban Dân vận Huyện ủy");
@@ -31,7 +40,13 @@ async fn an_admin_creates_a_board_and_everyone_can_list_it() {
 async fn board_codes_are_unique() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
-    let res = app.post("/api/v1/boards", &admin, &json!({"code": "btc", "name": "Trùng mã"})).await;
+    let res = app
+        .post(
+            "/api/v1/boards",
+            &admin,
+            &json!({"code": "btc", "name": "Trùng mã"}),
+        )
+        .await;
     let problem = res.problem(409, "board_code_taken");
     assert!(problem["detail"].as_str().unwrap().contains("BTC"));
 }
@@ -41,10 +56,22 @@ async fn only_an_admin_manages_boards() {
     let app = spawn_app().await;
     for who in ["clerk.btc", "manager", "finance", "dispatcher", "driver"] {
         let token = app.token(who).await;
-        let res = app.post("/api/v1/boards", &token, &json!({"code": "XX", "name": "X"})).await;
+        let res = app
+            .post(
+                "/api/v1/boards",
+                &token,
+                &json!({"code": "XX", "name": "X"}),
+            )
+            .await;
         res.problem(403, "forbidden");
         let id = app.boards["BTC"];
-        let res = app.patch(&format!("/api/v1/boards/{id}"), &token, &json!({"active": false})).await;
+        let res = app
+            .patch(
+                &format!("/api/v1/boards/{id}"),
+                &token,
+                &json!({"active": false}),
+            )
+            .await;
         res.problem(403, "forbidden");
     }
 }
@@ -55,7 +82,11 @@ async fn an_admin_renames_and_deactivates_a_board() {
     let admin = app.token("admin").await;
     let id = app.boards["UBKT"];
     let res = app
-        .patch(&format!("/api/v1/boards/{id}"), &admin, &json!({"name": "Ủy ban Kiểm tra", "active": false}))
+        .patch(
+            &format!("/api/v1/boards/{id}"),
+            &admin,
+            &json!({"name": "Ủy ban Kiểm tra", "active": false}),
+        )
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json()["active"], false);
@@ -91,15 +122,25 @@ async fn a_clerk_sees_only_their_own_boards_users() {
     // Another board's clerk, or an Office-wide account: 404, not 403, so ids do not leak.
     for other in ["clerk.ubkt", "admin"] {
         let id = app.users[other];
-        app.get(&format!("/api/v1/users/{id}"), &clerk).await.problem(404, "not_found");
+        app.get(&format!("/api/v1/users/{id}"), &clerk)
+            .await
+            .problem(404, "not_found");
     }
     // Asking for another board by filter yields nothing.
     let ubkt = app.boards["UBKT"];
-    let filtered = app.get(&format!("/api/v1/users?board_id={ubkt}"), &clerk).await.json();
+    let filtered = app
+        .get(&format!("/api/v1/users?board_id={ubkt}"), &clerk)
+        .await
+        .json();
     assert_eq!(filtered["items"].as_array().unwrap().len(), 0);
     // A colleague of the same board is visible.
     let colleague = app.users["clerk2.btc"];
-    assert_eq!(app.get(&format!("/api/v1/users/{colleague}"), &clerk).await.status, 200);
+    assert_eq!(
+        app.get(&format!("/api/v1/users/{colleague}"), &clerk)
+            .await
+            .status,
+        200
+    );
 }
 
 #[actix_web::test]
@@ -112,7 +153,9 @@ async fn managers_see_every_account_and_other_roles_none() {
     assert_eq!(clerks["items"].as_array().unwrap().len(), 3);
     for who in ["driver", "dispatcher", "finance"] {
         let token = app.token(who).await;
-        app.get("/api/v1/users", &token).await.problem(403, "forbidden");
+        app.get("/api/v1/users", &token)
+            .await
+            .problem(403, "forbidden");
     }
 }
 
@@ -150,9 +193,16 @@ async fn a_clerk_needs_a_board_and_usernames_are_unique() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let res = app
-        .post("/api/v1/users", &admin, &json!({"username": "lan", "full_name": "Lan", "role": "clerk"}))
+        .post(
+            "/api/v1/users",
+            &admin,
+            &json!({"username": "lan", "full_name": "Lan", "role": "clerk"}),
+        )
         .await;
-    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "board_required");
+    assert_eq!(
+        res.problem(422, "validation_failed")["errors"][0]["code"],
+        "board_required"
+    );
     let res = app
         .post(
             "/api/v1/users",
@@ -160,9 +210,16 @@ async fn a_clerk_needs_a_board_and_usernames_are_unique() {
             &json!({"username": "lan", "full_name": "Lan", "role": "clerk", "board_id": uuid::Uuid::now_v7()}),
         )
         .await;
-    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "board_unknown");
+    assert_eq!(
+        res.problem(422, "validation_failed")["errors"][0]["code"],
+        "board_unknown"
+    );
     let res = app
-        .post("/api/v1/users", &admin, &json!({"username": "Clerk.BTC", "full_name": "Trùng", "role": "manager"}))
+        .post(
+            "/api/v1/users",
+            &admin,
+            &json!({"username": "Clerk.BTC", "full_name": "Trùng", "role": "manager"}),
+        )
         .await;
     res.problem(409, "username_taken");
 }
@@ -199,17 +256,37 @@ async fn the_last_active_admin_cannot_be_removed() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let id = app.users["admin"];
-    app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"active": false}))
-        .await
-        .problem(409, "last_admin");
-    app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"role": "manager"}))
-        .await
-        .problem(409, "last_admin");
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        &admin,
+        &json!({"active": false}),
+    )
+    .await
+    .problem(409, "last_admin");
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        &admin,
+        &json!({"role": "manager"}),
+    )
+    .await
+    .problem(409, "last_admin");
     // With a second administrator it is allowed.
     let manager = app.users["manager"];
-    let res = app.patch(&format!("/api/v1/users/{manager}"), &admin, &json!({"role": "admin"})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{manager}"),
+            &admin,
+            &json!({"role": "admin"}),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"active": false})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"active": false}),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
 }
 
@@ -218,11 +295,26 @@ async fn a_clerk_cannot_lose_their_board() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let id = app.users["clerk.btc"];
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"board_id": null})).await;
-    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["code"], "board_required");
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"board_id": null}),
+        )
+        .await;
+    assert_eq!(
+        res.problem(422, "validation_failed")["errors"][0]["code"],
+        "board_required"
+    );
     // Moving to another board works and is visible.
     let ubkt = app.boards["UBKT"];
-    let res = app.patch(&format!("/api/v1/users/{id}"), &admin, &json!({"board_id": ubkt})).await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            &json!({"board_id": ubkt}),
+        )
+        .await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json()["board_id"], ubkt.to_string());
 }
@@ -233,17 +325,31 @@ async fn lists_are_paged_with_a_cursor() {
     let admin = app.token("admin").await;
     let first = app.get("/api/v1/users?limit=3", &admin).await.json();
     let names = |page: &serde_json::Value| -> Vec<String> {
-        page["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap().to_owned()).collect()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(names(&first), ["admin", "clerk.btc", "clerk.ubkt"]);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second = app.get(&format!("/api/v1/users?limit=3&cursor={cursor}"), &admin).await.json();
+    let second = app
+        .get(&format!("/api/v1/users?limit=3&cursor={cursor}"), &admin)
+        .await
+        .json();
     assert_eq!(names(&second), ["clerk2.btc", "dispatcher", "driver"]);
     let cursor = second["next_cursor"].as_str().unwrap();
-    let third = app.get(&format!("/api/v1/users?limit=3&cursor={cursor}"), &admin).await.json();
+    let third = app
+        .get(&format!("/api/v1/users?limit=3&cursor={cursor}"), &admin)
+        .await
+        .json();
     assert_eq!(names(&third), ["finance", "manager"]);
     assert!(third["next_cursor"].is_null());
 
     let res = app.get("/api/v1/users?limit=0", &admin).await;
-    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["field"], "limit");
+    assert_eq!(
+        res.problem(422, "validation_failed")["errors"][0]["field"],
+        "limit"
+    );
 }

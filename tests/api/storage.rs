@@ -21,13 +21,18 @@ fn money_round_trips_and_sums_exactly() {
     let db = TestDb::fresh();
     let mut conn = db.connect();
     run_migrations(&mut conn).unwrap();
-    conn.batch_execute("CREATE TEMPORARY TABLE money_probe (id INTEGER PRIMARY KEY, amount_minor BIGINT NOT NULL)")
-        .unwrap();
+    conn.batch_execute(
+        "CREATE TEMPORARY TABLE money_probe (id INTEGER PRIMARY KEY, amount_minor BIGINT NOT NULL)",
+    )
+    .unwrap();
     let inputs = ["0.01", "123456789012.99", "-5.25", "-0.01", "0.1", "0.2"];
     for (i, raw) in inputs.iter().enumerate() {
         let m = Money::parse(raw).unwrap();
         diesel::insert_into(money_probe::table)
-            .values((money_probe::id.eq(i as i32), money_probe::amount_minor.eq(m.to_minor())))
+            .values((
+                money_probe::id.eq(i as i32),
+                money_probe::amount_minor.eq(m.to_minor()),
+            ))
             .execute(&mut conn)
             .unwrap();
     }
@@ -36,8 +41,14 @@ fn money_round_trips_and_sums_exactly() {
         .select(money_probe::amount_minor)
         .load(&mut conn)
         .unwrap();
-    let back: Vec<String> = back.into_iter().map(|m| Money::from_minor(m).to_string()).collect();
-    assert_eq!(back, ["0.01", "123456789012.99", "-5.25", "-0.01", "0.1", "0.2"]);
+    let back: Vec<String> = back
+        .into_iter()
+        .map(|m| Money::from_minor(m).to_string())
+        .collect();
+    assert_eq!(
+        back,
+        ["0.01", "123456789012.99", "-5.25", "-0.01", "0.1", "0.2"]
+    );
 
     // By hand: 0.01 + 123456789012.99 = 123456789013.00; − 5.25 − 0.01 = 123456789007.74;
     // + 0.1 + 0.2 = 123456789008.04 (exactly: no binary-float 0.30000000000000004).
@@ -60,18 +71,26 @@ fn money_round_trips_and_sums_exactly() {
     assert_eq!(money_of_sum(none), Money::ZERO);
 
     // More precision than stored is refused, never rounded.
-    assert_eq!(Money::parse("0.001").unwrap_err().code, "amount_too_precise");
+    assert_eq!(
+        Money::parse("0.001").unwrap_err().code,
+        "amount_too_precise"
+    );
 }
 
 #[test]
 fn a_sum_too_large_for_the_column_is_an_error_not_a_wrong_number() {
     let db = TestDb::fresh();
     let mut conn = db.connect();
-    conn.batch_execute("CREATE TEMPORARY TABLE money_probe (id INTEGER PRIMARY KEY, amount_minor BIGINT NOT NULL)")
-        .unwrap();
+    conn.batch_execute(
+        "CREATE TEMPORARY TABLE money_probe (id INTEGER PRIMARY KEY, amount_minor BIGINT NOT NULL)",
+    )
+    .unwrap();
     for id in 0..2 {
         diesel::insert_into(money_probe::table)
-            .values((money_probe::id.eq(id), money_probe::amount_minor.eq(i64::MAX / 2 + 1)))
+            .values((
+                money_probe::id.eq(id),
+                money_probe::amount_minor.eq(i64::MAX / 2 + 1),
+            ))
             .execute(&mut conn)
             .unwrap();
     }
@@ -95,7 +114,11 @@ fn migrations_are_idempotent() {
             .args(["migrate", "--database", &db.url()])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains(expected));
     }
 }
@@ -107,7 +130,11 @@ fn the_cli_migrates_an_empty_database() {
         .args(["migrate", "--database", &db.url()])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Applied 1 migration(s)"));
 }
 
@@ -149,8 +176,14 @@ async fn the_database_refuses_what_the_rules_forbid() {
             t = storage_true(&conn)
         ),
         // A duplicate or lower-case board code.
-        format!("INSERT INTO boards (id, code, name, active, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000006', 'BTC', 'X', {t}, {ts}, {ts})", t = storage_true(&conn)),
-        format!("INSERT INTO boards (id, code, name, active, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'btg', 'X', {t}, {ts}, {ts})", t = storage_true(&conn)),
+        format!(
+            "INSERT INTO boards (id, code, name, active, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000006', 'BTC', 'X', {t}, {ts}, {ts})",
+            t = storage_true(&conn)
+        ),
+        format!(
+            "INSERT INTO boards (id, code, name, active, created_at, updated_at) VALUES ('00000000-0000-7000-8000-000000000007', 'btg', 'X', {t}, {ts}, {ts})",
+            t = storage_true(&conn)
+        ),
     ];
     for sql in &attempts {
         let result = diesel::sql_query(sql.as_str()).execute(&mut conn);
@@ -171,4 +204,37 @@ fn storage_true(conn: &storage::DbConn) -> &'static str {
         storage::Backend::Sqlite => "1",
         storage::Backend::Postgres => "TRUE",
     }
+}
+
+#[test]
+fn the_admin_is_bootstrapped_once_into_an_empty_database() {
+    let db = TestDb::fresh();
+    let pool = sharedoffice::startup::prepare_database(&db.target, 1).unwrap();
+    let weak = sharedoffice::startup::bootstrap_admin(&pool, "short");
+    assert!(weak.is_err(), "a weak bootstrap password is refused");
+    assert!(sharedoffice::startup::bootstrap_admin(&pool, "quản trị viên dài").unwrap());
+    assert!(!sharedoffice::startup::bootstrap_admin(&pool, "another long password").unwrap());
+    let mut conn = pool.get().unwrap();
+    let admin = storage::users::credentials(&mut conn, "admin")
+        .unwrap()
+        .unwrap();
+    assert!(sharedoffice::auth::password::verify(
+        "quản trị viên dài",
+        &admin.password_hash
+    ));
+}
+
+#[test]
+fn demo_data_loads_only_into_an_empty_database() {
+    let db = TestDb::fresh();
+    let pool = sharedoffice::startup::prepare_database(&db.target, 1).unwrap();
+    let mut conn = pool.get().unwrap();
+    let users = sharedoffice::demo::load(&mut conn)
+        .unwrap()
+        .expect("empty database");
+    assert_eq!(users.len(), 7);
+    let boards = storage::boards::list(&mut conn, &Default::default(), 100).unwrap();
+    let codes: Vec<&str> = boards.iter().map(|b| b.code.as_str()).collect();
+    assert_eq!(codes, ["BDV", "BNC", "BTC", "BTG", "UBKT", "VP"]);
+    assert!(sharedoffice::demo::load(&mut conn).unwrap().is_none());
 }
