@@ -107,10 +107,15 @@ pub fn bootstrap_admin(pool: &Pool, admin_password: &str) -> anyhow::Result<bool
         board_id: None,
         password_hash: password::hash(&password)?,
     };
-    write_tx(&mut conn, |conn| {
+    match write_tx(&mut conn, |conn| {
         organisation::create_user(conn, &Actor::system(), &account)
-    })?;
-    Ok(true)
+    }) {
+        Ok(_) => Ok(true),
+        // Another process starting at the same moment created it first.
+        Err(crate::ops::OpError::Conflict { .. }) => Ok(false),
+        Err(crate::ops::OpError::Db(e)) if storage::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// What the server needs to run.

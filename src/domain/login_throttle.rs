@@ -4,6 +4,10 @@
 //! `max_failures` have happened within `window`, further attempts for that
 //! username are refused (even with the right password) until the oldest
 //! counted failure leaves the window. A successful sign-in clears the count.
+//!
+//! [`LoginThrottle::begin_attempt`] counts an attempt as a failure *before*
+//! the password is checked, under one lock, so a burst of simultaneous
+//! guesses cannot all pass the check before any failure is recorded.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
@@ -67,11 +71,33 @@ impl LoginThrottle {
         }
     }
 
+    /// Checks and counts one attempt atomically: `Err(wait)` when attempts
+    /// are paused; otherwise the attempt counts as a failure until
+    /// [`record_success`](Self::record_success) clears it.
+    pub fn begin_attempt(&mut self, username: &str, now: Instant) -> Result<(), Duration> {
+        if let Some(wait) = self.check(username, now) {
+            return Err(wait);
+        }
+        self.record_failure(username, now);
+        Ok(())
+    }
+
     pub fn record_failure(&mut self, username: &str, now: Instant) {
         if self.failures.len() >= self.capacity && !self.failures.contains_key(username) {
             let window = self.policy.window;
             self.failures
                 .retain(|_, l| l.back().is_some_and(|t| now.duration_since(*t) < window));
+            if self.failures.len() >= self.capacity {
+                // Still full of live entries: forget the one idle longest.
+                let oldest = self
+                    .failures
+                    .iter()
+                    .min_by_key(|(_, l)| l.back().copied())
+                    .map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    self.failures.remove(&k);
+                }
+            }
         }
         let list = self.failures.entry(username.to_owned()).or_default();
         list.push_back(now);
@@ -123,6 +149,31 @@ mod tests {
         assert_eq!(t.check("an", now), None);
         t.record_failure("an", now);
         assert!(t.check("an", now).is_some());
+    }
+
+    #[test]
+    fn a_burst_of_attempts_is_counted_before_checking_passwords() {
+        let mut t = LoginThrottle::new(ThrottlePolicy {
+            max_failures: 3,
+            window: Duration::from_secs(60),
+        });
+        let now = Instant::now();
+        let admitted = (0..10)
+            .filter(|_| t.begin_attempt("hoa", now).is_ok())
+            .count();
+        assert_eq!(admitted, 3);
+    }
+
+    #[test]
+    fn the_table_stays_bounded_under_a_spray_of_names() {
+        let mut t = LoginThrottle::new(ThrottlePolicy::default());
+        t.capacity = 100;
+        let now = Instant::now();
+        for i in 0..1000 {
+            t.record_failure(&format!("user{i}"), now + Duration::from_millis(i));
+        }
+        assert_eq!(t.failures.len(), 100);
+        assert!(t.failures.contains_key("user999"));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! backend. An input with more precision than that is refused, never rounded.
 
 use std::fmt;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
@@ -46,7 +45,9 @@ impl Money {
                 ),
             ));
         }
-        let value = Decimal::from_str(s).map_err(|_| {
+        // `from_str_exact` refuses what `from_str` would silently round
+        // (more than 28 decimals).
+        let value = Decimal::from_str_exact(s).map_err(|_| {
             ParseError::new(
                 "amount_out_of_range",
                 format!("'{s}' is too large to be an amount of đồng."),
@@ -150,6 +151,8 @@ mod tests {
         let err = Money::parse("0.001").unwrap_err();
         assert_eq!(err.code, "amount_too_precise");
         assert!(err.message.contains("0.001"), "{}", err.message);
+        // Beyond 28 decimals a plain decimal parser would round to 1.
+        assert!(Money::parse("1.00000000000000000000000000004").is_err());
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub fn update_board(
     name: Option<BoardName>,
     active: Option<bool>,
 ) -> Result<Board, OpError> {
+    boards::lock(conn, id)?;
     let before = boards::find(conn, id)?.ok_or_else(|| OpError::NotFound("board".into()))?;
     let mut after = before.clone();
     if let Some(name) = name {
@@ -178,6 +179,7 @@ pub struct AccountChanges {
 }
 
 fn active_admins(conn: &mut DbConn) -> Result<usize, OpError> {
+    users::lock_active_admins(conn)?;
     let filter = users::UserFilter {
         role: Some(Role::Admin),
         active: Some(true),
@@ -192,6 +194,7 @@ pub fn update_user(
     id: Uuid,
     changes: AccountChanges,
 ) -> Result<User, OpError> {
+    users::lock(conn, id)?;
     let before = users::find(conn, id)?.ok_or_else(|| OpError::NotFound("user".into()))?;
     let mut after = before.clone();
     if let Some(name) = changes.full_name {

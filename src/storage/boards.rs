@@ -102,6 +102,19 @@ pub fn list(conn: &mut DbConn, filter: &BoardFilter, limit: i64) -> QueryResult<
         .collect()
 }
 
+/// Locks a board's row until the transaction ends (PostgreSQL `FOR
+/// UPDATE`); SQLite's write transaction already serialises writers.
+pub fn lock(conn: &mut DbConn, id: Uuid) -> QueryResult<()> {
+    if let DbConn::Postgres(pg) = conn {
+        boards::table
+            .find(id.to_string())
+            .select(boards::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}
+
 pub fn update(
     conn: &mut DbConn,
     id: Uuid,

@@ -55,9 +55,10 @@ impl DbTarget {
             .or_else(|| url.strip_prefix("sqlite:"))
             .unwrap_or(url);
         if path.is_empty() || path.contains("://") {
+            let scheme = url.split("://").next().unwrap_or("");
             return Err(format!(
-                "'{url}' is not a database URL: use postgres://user@host/db or a SQLite file path \
-                 such as sqlite://data/sharedoffice.db"
+                "unsupported database URL (scheme '{scheme}'): use postgres://user@host/db or a \
+                 SQLite file path such as sqlite://data/sharedoffice.db"
             ));
         }
         Ok(DbTarget::Sqlite(PathBuf::from(path)))
@@ -70,18 +71,27 @@ impl DbTarget {
         }
     }
 
-    /// The URL with any password hidden, for logs.
+    /// The URL with any password hidden (in the user info or as a
+    /// `password=` parameter) and without query parameters, for logs.
     pub fn redacted(&self) -> String {
         match self {
             DbTarget::Sqlite(path) => format!("sqlite://{}", path.display()),
-            DbTarget::Postgres(url) => match (url.find("://"), url.rfind('@')) {
-                (Some(scheme_end), Some(at)) if at > scheme_end => {
-                    let userinfo = &url[scheme_end + 3..at];
-                    let user = userinfo.split(':').next().unwrap_or("");
-                    format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+            DbTarget::Postgres(url) => {
+                let (base, query) = url.split_once('?').unwrap_or((url, ""));
+                let base = match (base.find("://"), base.rfind('@')) {
+                    (Some(scheme_end), Some(at)) if at > scheme_end => {
+                        let userinfo = &base[scheme_end + 3..at];
+                        let user = userinfo.split(':').next().unwrap_or("");
+                        format!("{}{}:***{}", &base[..scheme_end + 3], user, &base[at..])
+                    }
+                    _ => base.to_owned(),
+                };
+                if query.is_empty() {
+                    base
+                } else {
+                    format!("{base}?…")
                 }
-                _ => url.clone(),
-            },
+            }
         }
     }
 }
@@ -259,5 +269,9 @@ mod tests {
     fn passwords_are_hidden_in_logs() {
         let t = DbTarget::parse("postgres://so:secret@db.local:5432/so").unwrap();
         assert_eq!(t.redacted(), "postgres://so:***@db.local:5432/so");
+        let t = DbTarget::parse("postgres://db.local/so?user=so&password=secret").unwrap();
+        assert_eq!(t.redacted(), "postgres://db.local/so?…");
+        let err = DbTarget::parse("mysql://root:secret@db/so").unwrap_err();
+        assert!(!err.contains("secret"), "{err}");
     }
 }

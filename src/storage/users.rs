@@ -242,6 +242,35 @@ fn bump_token_version(conn: &mut DbConn, id: Uuid) -> QueryResult<()> {
     Ok(())
 }
 
+/// Locks a user's row until the transaction ends (PostgreSQL `FOR UPDATE`),
+/// so a read-modify-write cannot lose a concurrent change. On SQLite the
+/// write transaction already holds the database's write lock.
+pub fn lock(conn: &mut DbConn, id: Uuid) -> QueryResult<()> {
+    if let DbConn::Postgres(pg) = conn {
+        users::table
+            .find(id.to_string())
+            .select(users::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}
+
+/// Locks every active administrator's row (see [`lock`]), so two
+/// administrators cannot demote each other at the same moment and leave
+/// none.
+pub fn lock_active_admins(conn: &mut DbConn) -> QueryResult<()> {
+    if let DbConn::Postgres(pg) = conn {
+        users::table
+            .filter(users::role.eq(Role::Admin.as_str()))
+            .filter(users::active.eq(true))
+            .select(users::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}
+
 pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
     users::table.count().get_result(conn)
 }

@@ -139,6 +139,33 @@ async fn the_audit_log_is_filtered_by_time_and_paged() {
         .await;
     assert_eq!(res.status, 200, "{}", res.text);
     assert_eq!(res.json()["items"].as_array().unwrap().len(), 0);
+    // A window around now holds all ten; one ending before the seeding holds none.
+    let from = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let to = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let enc = |s: &str| s.replace('+', "%2B");
+    let res = app
+        .get(
+            &format!(
+                "/api/v1/audit?limit=500&from={}&to={}",
+                enc(&from),
+                enc(&to)
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        res.json()["items"].as_array().unwrap().len(),
+        10,
+        "{}",
+        res.text
+    );
+    let res = app
+        .get(
+            &format!("/api/v1/audit?limit=500&to={}", enc(&from)),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.json()["items"].as_array().unwrap().len(), 0);
     let res = app.get("/api/v1/audit?from=yesterday", &admin).await;
     assert_eq!(
         res.problem(422, "validation_failed")["errors"][0]["code"],

@@ -94,6 +94,40 @@ async fn repeated_failures_pause_sign_in_for_that_username() {
 }
 
 #[actix_web::test]
+async fn guessing_the_current_password_is_paused_too() {
+    let app = spawn_app_with(ThrottlePolicy {
+        max_failures: 2,
+        window: Duration::from_secs(600),
+    })
+    .await;
+    let token = app.token("finance").await;
+    let guess = json!({"current_password": "guess", "new_password": "một mật khẩu mới dài"});
+    for _ in 0..2 {
+        app.post("/api/v1/me/password", &token, &guess)
+            .await
+            .problem(422, "validation_failed");
+    }
+    app.post("/api/v1/me/password", &token, &guess)
+        .await
+        .problem(429, "too_many_attempts");
+}
+
+#[actix_web::test]
+async fn a_name_that_cannot_be_a_username_is_just_a_wrong_sign_in() {
+    let app = spawn_app_with(ThrottlePolicy {
+        max_failures: 1,
+        window: Duration::from_secs(600),
+    })
+    .await;
+    let long = "x".repeat(60_000);
+    for _ in 0..3 {
+        app.login(&long, "whatever")
+            .await
+            .problem(401, "invalid_credentials");
+    }
+}
+
+#[actix_web::test]
 async fn requests_without_a_token_are_refused() {
     let app = spawn_app().await;
     let res = app.get_anonymous("/api/v1/me").await;

@@ -58,7 +58,7 @@ impl TestDb {
                     .batch_execute(&format!("CREATE SCHEMA {schema}"))
                     .unwrap();
                 let sep = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                let url = format!("{base}{sep}options=-csearch_path%3D{schema}%2Cpublic");
                 TestDb {
                     target: DbTarget::parse(&url).unwrap(),
                     _dir: None,

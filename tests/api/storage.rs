@@ -135,7 +135,14 @@ fn the_cli_migrates_an_empty_database() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Applied 1 migration(s)"));
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite"))
+        .unwrap()
+        .count();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("Applied {migrations} migration(s)")),
+        "{stdout}"
+    );
 }
 
 #[actix_web::test]
@@ -196,6 +203,12 @@ async fn the_database_refuses_what_the_rules_forbid() {
         t = storage_true(&conn)
     );
     diesel::sql_query(ok).execute(&mut conn).unwrap();
+    let ok_user = format!(
+        "INSERT INTO users (id, username, full_name, role, board_id, active, password_hash, token_version, created_at, updated_at) \
+         VALUES ('00000000-0000-7000-8000-000000000009', 'valid.clerk', 'X', 'clerk', '00000000-0000-7000-8000-000000000008', {t}, {hash}, 0, {ts}, {ts})",
+        t = storage_true(&conn)
+    );
+    diesel::sql_query(ok_user).execute(&mut conn).unwrap();
 }
 
 /// `TRUE` literal of the backend (SQLite STRICT tables store booleans as 0/1).

@@ -1,10 +1,12 @@
 -- Organisation: boards, users, and the append-only audit log.
 -- Ids are UUIDv7 text (one representation on both backends), timestamps
--- UTC `timestamp` (no time zone), booleans native.
+-- UTC `timestamp` (no time zone), booleans native. Codes and usernames use
+-- the "C" collation: byte order, as on SQLite, so lists and cursors page
+-- the same way whatever the cluster's locale.
 
 CREATE TABLE boards (
     id          TEXT PRIMARY KEY CHECK (length(id) = 36),
-    code        TEXT NOT NULL CHECK (code = upper(code) AND length(code) BETWEEN 2 AND 16),
+    code        TEXT COLLATE "C" NOT NULL CHECK (code = upper(code) AND length(code) BETWEEN 2 AND 16),
     name        TEXT NOT NULL CHECK (length(btrim(name)) > 0),
     active      BOOLEAN NOT NULL DEFAULT TRUE,
     created_at  TIMESTAMP NOT NULL,
@@ -14,12 +16,12 @@ CREATE UNIQUE INDEX boards_code_key ON boards (code);
 
 CREATE TABLE users (
     id             TEXT PRIMARY KEY CHECK (length(id) = 36),
-    username       TEXT NOT NULL CHECK (username = lower(username) AND length(username) BETWEEN 3 AND 64),
+    username       TEXT COLLATE "C" NOT NULL CHECK (username = lower(username) AND length(username) BETWEEN 3 AND 64),
     full_name      TEXT NOT NULL CHECK (length(btrim(full_name)) > 0),
     role           TEXT NOT NULL CHECK (role IN ('clerk', 'driver', 'dispatcher', 'finance', 'manager', 'admin')),
     board_id       TEXT REFERENCES boards (id),
     active         BOOLEAN NOT NULL DEFAULT TRUE,
-    password_hash  TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+    password_hash  TEXT NOT NULL CHECK (substr(password_hash, 1, 10) = '$argon2id$'),
     token_version  INTEGER NOT NULL DEFAULT 0 CHECK (token_version >= 0),
     created_at     TIMESTAMP NOT NULL,
     updated_at     TIMESTAMP NOT NULL,

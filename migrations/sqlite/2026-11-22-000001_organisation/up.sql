@@ -19,7 +19,7 @@ CREATE TABLE users (
     role           TEXT NOT NULL CHECK (role IN ('clerk', 'driver', 'dispatcher', 'finance', 'manager', 'admin')),
     board_id       TEXT REFERENCES boards (id),
     active         INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
-    password_hash  TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+    password_hash  TEXT NOT NULL CHECK (substr(password_hash, 1, 10) = '$argon2id$'),
     token_version  INTEGER NOT NULL DEFAULT 0 CHECK (token_version >= 0),
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,

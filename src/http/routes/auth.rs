@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::auth::password;
 use crate::clock;
-use crate::domain::user::NewPassword;
+use crate::domain::user::{NewPassword, Username};
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::Auth;
@@ -75,23 +75,21 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
     let LoginRequest { username, password } = body.into_inner();
-    let key = username.trim().to_ascii_lowercase();
-    if let Some(wait) = state.throttle().check(&key, Instant::now()) {
-        state.metrics.login_refused.inc();
-        tracing::warn!(username = %key, "sign-in refused: too many failures");
-        return Err(ApiError::TooManyRequests {
-            detail: format!(
-                "Too many failed sign-ins for this username. Wait {} minute(s) and try again, \
-                 or ask an administrator to reset the password.",
-                wait.as_secs().div_ceil(60)
-            ),
-            retry_after: wait,
-        });
-    }
+    // A name that cannot be a username cannot be an account: refuse it like
+    // a wrong password (same time, same answer), and keep it out of the
+    // throttle table and the logs (people type passwords into that field).
+    let Ok(username) = Username::parse(&username) else {
+        web::block(move || password::verify_against_dummy(&password)).await?;
+        state.metrics.login_failures.inc();
+        return Err(wrong_credentials());
+    };
+    let key = username.as_str().to_owned();
+    admit_attempt(&state, &key)?;
     let lookup = key.clone();
     let credentials = state
         .db(move |conn| Ok(users::credentials(conn, &lookup)?))
         .await?;
+    let known = credentials.is_some();
     let accepted = web::block(move || match credentials {
         Some(c) if password.len() <= MAX_PASSWORD_BYTES => {
             let ok = password::verify(&password, &c.password_hash) && c.user.active;
@@ -104,9 +102,12 @@ pub async fn login(
     })
     .await?;
     let Some(credentials) = accepted else {
-        state.throttle().record_failure(&key, Instant::now());
         state.metrics.login_failures.inc();
-        tracing::warn!(username = %key, "sign-in failed");
+        if known {
+            tracing::warn!(username = %key, "sign-in failed");
+        } else {
+            tracing::warn!("sign-in failed for an unknown username");
+        }
         return Err(wrong_credentials());
     };
     state.throttle().record_success(&key);
@@ -126,6 +127,26 @@ pub async fn login(
         expires_in: state.tokens.ttl().as_secs() as i64,
         user: UserView::from(&user),
     }))
+}
+
+/// Counts a password attempt for `username`, or refuses it while attempts
+/// for that username are paused.
+fn admit_attempt(state: &AppState, username: &str) -> Result<(), ApiError> {
+    state
+        .throttle()
+        .begin_attempt(username, Instant::now())
+        .map_err(|wait| {
+            state.metrics.login_refused.inc();
+            tracing::warn!(username = %username, "password attempts paused: too many failures");
+            ApiError::TooManyRequests {
+                detail: format!(
+                    "Too many failed password attempts for this username. Wait {} minute(s) and \
+                     try again, or ask an administrator to reset the password.",
+                    wait.as_secs().div_ceil(60)
+                ),
+                retry_after: wait,
+            }
+        })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -173,6 +194,7 @@ pub struct ChangePassword {
     responses(
         (status = 200, description = "Password changed; a new token", body = LoginResponse),
         (status = 422, description = "Current password wrong or new password refused", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
@@ -192,9 +214,12 @@ pub async fn change_password(
         .db(move |conn| Ok(users::credentials(conn, &username)?))
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
+    admit_attempt(&state, &auth.principal.username)?;
     let stored = credentials.password_hash.clone();
     let current_ok = web::block(move || password::verify(&current_password, &stored)).await?;
-    if !current_ok {
+    if current_ok {
+        state.throttle().record_success(&auth.principal.username);
+    } else {
         errors.push(
             "current_password",
             crate::domain::ParseError::new(
