@@ -5,10 +5,12 @@ pub mod access;
 pub mod audit;
 pub mod board;
 pub mod error;
+pub mod fleet;
 pub mod login_throttle;
 pub mod money;
 pub mod page;
 pub mod text;
+pub mod time_range;
 pub mod user;
 
 pub use error::ParseError;

@@ -1,0 +1,9 @@
+//! The vehicle and driver pool: vehicles, drivers, bookings and the rules
+//! that assign them.
+
+pub mod assignment;
+pub mod booking;
+pub mod driver;
+pub mod policy;
+pub mod trip;
+pub mod vehicle;
