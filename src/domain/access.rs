@@ -38,7 +38,43 @@ impl BoardScope {
     }
 }
 
+/// Which bookings a principal may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingScope {
+    All,
+    /// A clerk: their board's bookings.
+    Board(Uuid),
+    /// A driver: the trips they drive.
+    Driver(Uuid),
+    /// A driver account not linked to a driver record: nothing.
+    Nothing,
+}
+
+impl BookingScope {
+    pub fn allows(self, board_id: Uuid, driver_id: Option<Uuid>) -> bool {
+        match self {
+            BookingScope::All => true,
+            BookingScope::Board(b) => b == board_id,
+            BookingScope::Driver(d) => driver_id == Some(d),
+            BookingScope::Nothing => false,
+        }
+    }
+}
+
 impl Principal {
+    /// Booking scope; `driver_id` is the driver record linked to this
+    /// account (looked up by the caller for drivers).
+    pub fn booking_scope(&self, driver_id: Option<Uuid>) -> BookingScope {
+        match (self.role, self.board_id, driver_id) {
+            (Role::Clerk, Some(board), _) => BookingScope::Board(board),
+            (Role::Driver, _, Some(d)) => BookingScope::Driver(d),
+            (Role::Clerk, None, _) | (Role::Driver, _, None) => BookingScope::Nothing,
+            (Role::Dispatcher | Role::Finance | Role::Manager | Role::Admin, _, _) => {
+                BookingScope::All
+            }
+        }
+    }
+
     pub fn board_scope(&self) -> BoardScope {
         match (self.role, self.board_id) {
             (Role::Clerk, Some(board)) => BoardScope::Only(board),

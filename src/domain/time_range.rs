@@ -5,6 +5,23 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::ParseError;
 
+/// Reads an instant written in RFC 3339 with an offset
+/// (`2026-11-23T08:00:00+07:00`), to the microsecond. A `+` that arrived as
+/// a space (unencoded in a query string) is put back.
+pub fn parse_instant(raw: &str) -> Result<DateTime<Utc>, ParseError> {
+    use chrono::SubsecRound;
+    let raw = raw.trim();
+    DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| DateTime::parse_from_rfc3339(&raw.replace(' ', "+")))
+        .map(|t| t.with_timezone(&Utc).trunc_subsecs(6))
+        .map_err(|_| {
+            ParseError::new(
+                "invalid_instant",
+                format!("'{raw}' is not a date and time; use RFC 3339 with an offset, e.g. 2026-11-23T08:00:00+07:00."),
+            )
+        })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TimeRange {
     start: DateTime<Utc>,

@@ -34,6 +34,10 @@ pub struct Problem {
     /// Field-level errors, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Ids of the bookings a change would collide with (e.g. a maintenance
+    /// window over confirmed trips).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clashing_bookings: Vec<uuid::Uuid>,
     /// The request id (also in the `X-Request-Id` header); quote it when
     /// reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,6 +93,13 @@ pub enum ApiError {
     /// 409: the request conflicts with the current state.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// 409 with the ids of the bookings the change would collide with.
+    #[error("{detail}")]
+    Clashes {
+        code: &'static str,
+        detail: String,
+        bookings: Vec<uuid::Uuid>,
+    },
     /// 413 `payload_too_large`.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -131,7 +142,8 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. }
             | ApiError::Unauthenticated { code, .. }
-            | ApiError::Conflict { code, .. } => code,
+            | ApiError::Conflict { code, .. }
+            | ApiError::Clashes { code, .. } => code,
             ApiError::Validation(_) => "validation_failed",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
@@ -170,6 +182,10 @@ impl ApiError {
                 ApiError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
+            clashing_bookings: match self {
+                ApiError::Clashes { bookings, .. } => bookings.clone(),
+                _ => Vec::new(),
+            },
             request_id: current_request_id(),
         }
     }
@@ -183,7 +199,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. } | ApiError::Clashes { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -337,6 +353,15 @@ impl From<crate::ops::OpError> for ApiError {
             OpError::Conflict { code, detail } => ApiError::Conflict { code, detail },
             OpError::NotFound(what) => ApiError::not_found(&what),
             OpError::Invalid { field, error } => ApiError::validation(field, error),
+            OpError::Clashes {
+                code,
+                detail,
+                bookings,
+            } => ApiError::Clashes {
+                code,
+                detail,
+                bookings,
+            },
             OpError::Db(e) => e.into(),
         }
     }

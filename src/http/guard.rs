@@ -53,6 +53,60 @@ impl RoleSet for UserReaders {
     const ROLES: &'static [Role] = &[Role::Admin, Role::Manager, Role::Clerk];
 }
 
+/// The fleet desk: dispatchers, and administrators.
+pub struct FleetDesk;
+impl RoleSet for FleetDesk {
+    const ROLES: &'static [Role] = &[Role::Dispatcher, Role::Admin];
+}
+
+/// Office staff and board clerks: everyone except drivers.
+pub struct Staff;
+impl RoleSet for Staff {
+    const ROLES: &'static [Role] = &[
+        Role::Clerk,
+        Role::Dispatcher,
+        Role::Finance,
+        Role::Manager,
+        Role::Admin,
+    ];
+}
+
+/// Who may request trips: clerks (own board) and the fleet desk (any board).
+pub struct Bookers;
+impl RoleSet for Bookers {
+    const ROLES: &'static [Role] = &[Role::Clerk, Role::Dispatcher];
+}
+
+/// Who approves what policy sends to approval.
+pub struct Approvers;
+impl RoleSet for Approvers {
+    const ROLES: &'static [Role] = &[Role::Manager];
+}
+
+/// Who may reject a request.
+pub struct Rejecters;
+impl RoleSet for Rejecters {
+    const ROLES: &'static [Role] = &[Role::Dispatcher, Role::Manager];
+}
+
+/// Who assigns vehicles and drivers by hand.
+pub struct Dispatchers;
+impl RoleSet for Dispatchers {
+    const ROLES: &'static [Role] = &[Role::Dispatcher];
+}
+
+/// Who may cancel: the requesting board's clerks, the fleet desk, managers.
+pub struct Cancellers;
+impl RoleSet for Cancellers {
+    const ROLES: &'static [Role] = &[Role::Clerk, Role::Dispatcher, Role::Manager];
+}
+
+/// Who records a trip: its driver, or the fleet desk.
+pub struct TripCrew;
+impl RoleSet for TripCrew {
+    const ROLES: &'static [Role] = &[Role::Driver, Role::Dispatcher];
+}
+
 /// The signed-in caller, admitted because their role is in `R`.
 pub struct Auth<R: RoleSet = AnyRole> {
     pub principal: Principal,

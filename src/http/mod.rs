@@ -7,6 +7,7 @@
 pub mod error;
 pub mod extract;
 pub mod guard;
+pub mod ical;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;
@@ -20,7 +21,9 @@ use actix_web::{App, web};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use self::routes::{audit, auth, boards, docs, health, users};
+use self::routes::{
+    audit, auth, boards, bookings, docs, drivers, health, settings, users, vehicles,
+};
 use self::state::AppState;
 
 /// Every endpoint, registered through `service()` so each one reaches the
@@ -43,7 +46,34 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(users::create_user)
                 .service(users::get_user)
                 .service(users::update_user)
-                .service(audit::list_audit),
+                .service(audit::list_audit)
+                .service(settings::get_fleet_settings)
+                .service(settings::update_fleet_settings)
+                .service(vehicles::list_vehicles)
+                .service(vehicles::create_vehicle)
+                .service(vehicles::get_vehicle)
+                .service(vehicles::update_vehicle)
+                .service(vehicles::list_vehicle_blocks)
+                .service(vehicles::create_vehicle_block)
+                .service(vehicles::delete_vehicle_block)
+                .service(drivers::list_drivers)
+                .service(drivers::create_driver)
+                .service(drivers::get_driver)
+                .service(drivers::update_driver)
+                .service(drivers::list_driver_blocks)
+                .service(drivers::create_driver_block)
+                .service(drivers::delete_driver_block)
+                .service(drivers::driver_calendar)
+                .service(bookings::availability)
+                .service(bookings::list_bookings)
+                .service(bookings::create_booking)
+                .service(bookings::get_booking)
+                .service(bookings::approve_booking)
+                .service(bookings::reject_booking)
+                .service(bookings::assign_booking)
+                .service(bookings::cancel_booking)
+                .service(bookings::start_booking)
+                .service(bookings::complete_booking),
         );
 }
 

@@ -24,6 +24,8 @@ use utoipa_actix_web::AppExt;
     tags(
         (name = "auth", description = "Signing in and the own account"),
         (name = "organisation", description = "Boards, users and the audit log"),
+        (name = "fleet", description = "Vehicles, drivers, maintenance and leave, bookings, trips"),
+        (name = "settings", description = "Office settings"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     ),
     components(schemas(crate::http::error::Problem, crate::http::error::FieldError)),
@@ -68,6 +70,8 @@ fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
 /// Applies the shared conventions to every operation of the collected paths.
 fn apply_conventions(doc: &mut OpenApi) {
     let public = ["/api/v1/auth/login", "/api/v1/openapi.yaml"];
+    // The calendar feed also accepts its own key instead of a token.
+    let key_or_token = ["/api/v1/drivers/{id}/calendar.ics"];
     for (path, item) in doc.paths.paths.iter_mut() {
         let secured = path.starts_with("/api/v1/") && !public.contains(&path.as_str());
         for op in [
@@ -81,10 +85,11 @@ fn apply_conventions(doc: &mut OpenApi) {
         .flatten()
         {
             if secured {
-                op.security = Some(vec![SecurityRequirement::new(
-                    "bearer",
-                    Vec::<String>::new(),
-                )]);
+                let mut security = vec![SecurityRequirement::new("bearer", Vec::<String>::new())];
+                if key_or_token.contains(&path.as_str()) {
+                    security.push(SecurityRequirement::default());
+                }
+                op.security = Some(security);
                 op.responses
                     .responses
                     .entry("401".to_owned())

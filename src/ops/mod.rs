@@ -2,6 +2,7 @@
 //! the change and its audit entry. Shared by the HTTP handlers and the
 //! command line, so both enforce the same rules.
 
+pub mod fleet;
 pub mod organisation;
 
 use crate::domain::ParseError;
@@ -21,11 +22,22 @@ pub enum OpError {
         field: &'static str,
         error: ParseError,
     },
+    /// The change would collide with bookings; they are listed.
+    #[error("{detail}")]
+    Clashes {
+        code: &'static str,
+        detail: String,
+        bookings: Vec<uuid::Uuid>,
+    },
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
 
 impl OpError {
+    pub fn invalid(field: &'static str, error: ParseError) -> Self {
+        OpError::Invalid { field, error }
+    }
+
     pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
         OpError::Conflict {
             code,

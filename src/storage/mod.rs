@@ -7,11 +7,17 @@
 //! timestamps, BIGINT hundredths) and domain types happen here and nowhere else.
 
 pub mod audit;
+pub mod blocks;
 pub mod boards;
+pub mod bookings;
 mod conn;
+pub mod drivers;
 pub mod money;
+pub mod occupancy;
 pub mod schema;
+pub mod settings;
 pub mod users;
+pub mod vehicles;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::result::Error as DieselError;
@@ -24,6 +30,12 @@ pub use conn::{
 /// Reads a stored id. A malformed id in the database is a storage fault.
 pub(crate) fn uuid_of(stored: &str) -> Result<Uuid, DieselError> {
     Uuid::parse_str(stored).map_err(|e| DieselError::DeserializationError(Box::new(e)))
+}
+
+/// Reads a stored value through its domain parser: a value the parser
+/// refuses is a storage fault, not bad input.
+pub(crate) fn stored<T>(parsed: Result<T, crate::domain::ParseError>) -> Result<T, DieselError> {
+    parsed.map_err(|e| DieselError::DeserializationError(Box::new(e)))
 }
 
 pub(crate) fn opt_uuid_of(stored: Option<&str>) -> Result<Option<Uuid>, DieselError> {

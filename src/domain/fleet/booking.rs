@@ -180,6 +180,53 @@ impl Priority {
     }
 }
 
+/// A trip request as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    pub id: uuid::Uuid,
+    pub board_id: uuid::Uuid,
+    pub requester_id: uuid::Uuid,
+    pub purpose: String,
+    pub destination: String,
+    pub out_of_province: bool,
+    pub passengers: u8,
+    pub range: crate::domain::time_range::TimeRange,
+    pub category_wish: Option<super::vehicle::VehicleCategory>,
+    pub priority: Priority,
+    pub status: BookingStatus,
+    /// Why it waits, was rejected or cancelled.
+    pub status_reason: Option<String>,
+    pub vehicle_id: Option<uuid::Uuid>,
+    pub driver_id: Option<uuid::Uuid>,
+    pub trip: Option<TripRecord>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Booking {
+    /// The status as of `now`: a waitlisted request whose start has passed
+    /// is unfulfilled, even before the periodic sweep records it.
+    pub fn status_at(&self, now: chrono::DateTime<chrono::Utc>) -> BookingStatus {
+        if self.status == BookingStatus::Waitlisted && self.range.start() <= now {
+            BookingStatus::Unfulfilled
+        } else {
+            self.status
+        }
+    }
+}
+
+/// What the driver recorded on the trip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TripRecord {
+    pub odometer_start: Option<i64>,
+    pub odometer_end: Option<i64>,
+    pub fuel: Option<super::trip::Litres>,
+    pub fuel_allowed: Option<super::trip::Litres>,
+    pub fuel_flagged: Option<bool>,
+    pub costs: Option<super::trip::TripCosts>,
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// Passengers on a trip: 1–59 (the largest vehicle has 60 seats).
 pub fn parse_passengers(raw: i64) -> Result<u8, ParseError> {
     if (1..=59).contains(&raw) {

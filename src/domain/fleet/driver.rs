@@ -193,6 +193,25 @@ impl DriverStatus {
     }
 }
 
+/// A driver of the pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Driver {
+    pub id: uuid::Uuid,
+    pub full_name: crate::domain::user::FullName,
+    pub licence_number: LicenceNumber,
+    pub licence_class: LicenceClass,
+    pub licence_expires_on: chrono::NaiveDate,
+    pub phone: Option<Phone>,
+    pub status: DriverStatus,
+    /// The board that employed them before pooling.
+    pub origin_board_id: uuid::Uuid,
+    /// The sign-in account of the driver, if any.
+    pub user_id: Option<uuid::Uuid>,
+    /// Secret part of the driver's calendar subscription address.
+    #[serde(skip)]
+    pub calendar_key: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! that assign them.
 
 pub mod assignment;
+pub mod block;
 pub mod booking;
 pub mod driver;
 pub mod policy;

@@ -224,6 +224,33 @@ impl VehicleStatus {
     }
 }
 
+/// A vehicle of the pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Vehicle {
+    pub id: uuid::Uuid,
+    pub plate: Plate,
+    pub model: String,
+    pub seats: Seats,
+    pub category: VehicleCategory,
+    pub fuel_norm: FuelNorm,
+    pub odometer_km: i64,
+    pub status: VehicleStatus,
+    /// The board that owned it before pooling.
+    pub origin_board_id: uuid::Uuid,
+}
+
+/// Odometer readings: 0 to 9,999,999 km.
+pub fn parse_odometer(raw: i64) -> Result<i64, ParseError> {
+    if (0..=9_999_999).contains(&raw) {
+        Ok(raw)
+    } else {
+        Err(ParseError::new(
+            "invalid_odometer",
+            format!("An odometer reading is 0–9,999,999 km; {raw} was given."),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::domain::ParseError;
 use crate::domain::audit::AuditEntry;
 use crate::domain::page::PageLimit;
+use crate::domain::time_range::parse_instant;
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::guard::{AuditReaders, Auth};
 use crate::http::routes::next_cursor;
@@ -83,22 +84,6 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-/// Reads an instant from a query string. A `+` that arrived as a space
-/// (unencoded in the URL) is put back.
-fn instant(raw: &str) -> Result<DateTime<Utc>, ParseError> {
-    DateTime::parse_from_rfc3339(raw)
-        .or_else(|_| DateTime::parse_from_rfc3339(&raw.replace(' ', "+")))
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| {
-            ParseError::new(
-                "invalid_instant",
-                format!(
-                    "'{raw}' is not a date and time; use RFC 3339, e.g. 2026-11-01T08:00:00+07:00."
-                ),
-            )
-        })
-}
-
 /// The audit trail, newest first: every change with who, when, and the
 /// entity before and after.
 #[utoipa::path(
@@ -119,8 +104,8 @@ pub async fn list_audit(
     let query = query.into_inner();
     let mut errors = FieldErrors::new();
     let limit = errors.check("limit", PageLimit::parse(query.limit));
-    let from = errors.check_opt("from", query.from.as_deref().map(instant));
-    let to = errors.check_opt("to", query.to.as_deref().map(instant));
+    let from = errors.check_opt("from", query.from.as_deref().map(parse_instant));
+    let to = errors.check_opt("to", query.to.as_deref().map(parse_instant));
     let cursor = errors.check_opt(
         "cursor",
         query.cursor.as_deref().map(|c| {

@@ -4,9 +4,13 @@
 pub mod audit;
 pub mod auth;
 pub mod boards;
+pub mod bookings;
 pub mod docs;
+pub mod drivers;
 pub mod health;
+pub mod settings;
 pub mod users;
+pub mod vehicles;
 
 use serde::Serialize;
 use utoipa::ToSchema;

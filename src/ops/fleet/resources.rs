@@ -1,0 +1,440 @@
+//! Vehicles, drivers, and their maintenance windows and leave.
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::FleetContext;
+use super::bookings::{move_to_waitlist, retry_waitlist};
+use crate::domain::ParseError;
+use crate::domain::audit::Actor;
+use crate::domain::fleet::block::{Block, Resource};
+use crate::domain::fleet::booking::BookingStatus;
+use crate::domain::fleet::driver::{Driver, DriverStatus};
+use crate::domain::fleet::vehicle::{Vehicle, VehicleStatus};
+use crate::domain::time_range::TimeRange;
+use crate::domain::user::Role;
+use crate::ops::OpError;
+use crate::storage::audit::{self, Change, snapshot};
+use crate::storage::{DbConn, blocks, boards, bookings, drivers, occupancy, users, vehicles};
+
+/// From now far enough ahead to cover every booking that can exist.
+fn from_now(ctx: &FleetContext) -> TimeRange {
+    TimeRange::new(
+        ctx.now,
+        ctx.now + chrono::Duration::days(TimeRange::MAX_DAYS * 20),
+    )
+    .unwrap_or_else(|_| {
+        TimeRange::new(ctx.now, ctx.now + chrono::Duration::days(1)).expect("valid")
+    })
+}
+
+fn check_origin_board(conn: &mut DbConn, board_id: Uuid) -> Result<(), OpError> {
+    if boards::find(conn, board_id)?.is_none() {
+        return Err(OpError::invalid(
+            "origin_board_id",
+            ParseError::new(
+                "board_unknown",
+                "No board has this id; choose the board that owned it before pooling.",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn change<'a>(
+    actor: &'a Actor,
+    action: &'a str,
+    entity_type: &'a str,
+    entity_id: Uuid,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Change<'a> {
+    Change {
+        actor,
+        action,
+        entity_type,
+        entity_id,
+        board_id: None,
+        before,
+        after,
+    }
+}
+
+pub fn register_vehicle(
+    conn: &mut DbConn,
+    actor: &Actor,
+    v: Vehicle,
+    ctx: &FleetContext,
+) -> Result<Vehicle, OpError> {
+    check_origin_board(conn, v.origin_board_id)?;
+    if vehicles::find_by_plate(conn, &v.plate)?.is_some() {
+        return Err(OpError::conflict(
+            "plate_taken",
+            format!("A vehicle with plate {} is already registered.", v.plate),
+        ));
+    }
+    vehicles::insert(conn, &v, ctx.now)?;
+    audit::record(
+        conn,
+        &change(actor, "create", "vehicle", v.id, None, Some(snapshot(&v))),
+        ctx.now,
+    )?;
+    if v.status == VehicleStatus::Active {
+        retry_waitlist(conn, ctx, None)?;
+    }
+    Ok(v)
+}
+
+/// Active bookings from now on that hold `resource`.
+fn future_holders(
+    conn: &mut DbConn,
+    resource: Resource,
+    ctx: &FleetContext,
+) -> Result<Vec<Uuid>, OpError> {
+    Ok(occupancy::bookings_holding(conn, resource, &from_now(ctx))?)
+}
+
+/// Applies changes to a vehicle. Changes that would break confirmed trips
+/// (retiring it, fewer seats than a trip needs, another category than a
+/// trip wished) are refused while such trips exist, listing them.
+pub fn update_vehicle(
+    conn: &mut DbConn,
+    actor: &Actor,
+    before: &Vehicle,
+    after: Vehicle,
+    ctx: &FleetContext,
+) -> Result<Vehicle, OpError> {
+    if after == *before {
+        return Ok(after);
+    }
+    if after.origin_board_id != before.origin_board_id {
+        check_origin_board(conn, after.origin_board_id)?;
+    }
+    if after.plate != before.plate
+        && let Some(other) = vehicles::find_by_plate(conn, &after.plate)?
+        && other.id != before.id
+    {
+        return Err(OpError::conflict(
+            "plate_taken",
+            format!(
+                "A vehicle with plate {} is already registered.",
+                after.plate
+            ),
+        ));
+    }
+    if after.odometer_km < before.odometer_km {
+        return Err(OpError::invalid(
+            "odometer_km",
+            ParseError::new(
+                "odometer_backwards",
+                "The odometer cannot be set below its current reading.",
+            ),
+        ));
+    }
+    let weakens = after.status == VehicleStatus::Retired && before.status == VehicleStatus::Active
+        || after.seats < before.seats
+        || after.category != before.category;
+    if weakens {
+        let holders = future_holders(conn, Resource::Vehicle(before.id), ctx)?;
+        let affected: Vec<Uuid> = bookings::by_ids(conn, &holders)?
+            .into_iter()
+            .filter(|b| {
+                after.status == VehicleStatus::Retired
+                    || after.seats.passengers() < b.passengers
+                    || b.category_wish.is_some_and(|c| c != after.category)
+            })
+            .map(|b| b.id)
+            .collect();
+        if !affected.is_empty() {
+            return Err(OpError::Clashes {
+                code: "vehicle_in_use",
+                detail: format!(
+                    "{} has {} confirmed trip(s) that this change would break; reassign or cancel them first.",
+                    before.plate,
+                    affected.len()
+                ),
+                bookings: affected,
+            });
+        }
+    }
+    vehicles::update(conn, &after, ctx.now)?;
+    let action = match (before.status, after.status) {
+        (VehicleStatus::Active, VehicleStatus::Retired) => "retire",
+        (VehicleStatus::Retired, VehicleStatus::Active) => "activate",
+        _ => "update",
+    };
+    audit::record(
+        conn,
+        &change(
+            actor,
+            action,
+            "vehicle",
+            after.id,
+            Some(snapshot(before)),
+            Some(snapshot(&after)),
+        ),
+        ctx.now,
+    )?;
+    if after.status == VehicleStatus::Active
+        && (before.status != VehicleStatus::Active || after.seats > before.seats)
+    {
+        retry_waitlist(conn, ctx, None)?;
+    }
+    Ok(after)
+}
+
+fn check_driver_account(conn: &mut DbConn, driver: &Driver) -> Result<(), OpError> {
+    let Some(user_id) = driver.user_id else {
+        return Ok(());
+    };
+    let invalid =
+        |code: &'static str, msg: &str| OpError::invalid("user_id", ParseError::new(code, msg));
+    let user = users::find(conn, user_id)?
+        .ok_or_else(|| invalid("user_unknown", "No user account has this id."))?;
+    if user.role != Role::Driver {
+        return Err(invalid(
+            "user_not_driver",
+            "Only an account with the driver role can be linked to a driver.",
+        ));
+    }
+    if let Some(other) = drivers::find_by_user(conn, user_id)?
+        && other.id != driver.id
+    {
+        return Err(invalid(
+            "user_already_linked",
+            "This account is already linked to another driver.",
+        ));
+    }
+    Ok(())
+}
+
+pub fn register_driver(
+    conn: &mut DbConn,
+    actor: &Actor,
+    d: Driver,
+    ctx: &FleetContext,
+) -> Result<Driver, OpError> {
+    check_origin_board(conn, d.origin_board_id)?;
+    check_driver_account(conn, &d)?;
+    if drivers::find_by_licence(conn, &d.licence_number)?.is_some() {
+        return Err(OpError::conflict(
+            "licence_taken",
+            format!(
+                "A driver with licence number {} is already registered.",
+                d.licence_number.as_str()
+            ),
+        ));
+    }
+    drivers::insert(conn, &d, ctx.now)?;
+    audit::record(
+        conn,
+        &change(actor, "create", "driver", d.id, None, Some(snapshot(&d))),
+        ctx.now,
+    )?;
+    if d.status == DriverStatus::Active {
+        retry_waitlist(conn, ctx, None)?;
+    }
+    Ok(d)
+}
+
+/// Applies changes to a driver. Deactivating, or a licence that no longer
+/// covers a confirmed trip's vehicle or expires before it, is refused while
+/// such trips exist, listing them.
+pub fn update_driver(
+    conn: &mut DbConn,
+    actor: &Actor,
+    before: &Driver,
+    after: Driver,
+    ctx: &FleetContext,
+) -> Result<Driver, OpError> {
+    if after == *before {
+        return Ok(after);
+    }
+    if after.origin_board_id != before.origin_board_id {
+        check_origin_board(conn, after.origin_board_id)?;
+    }
+    if after.user_id != before.user_id {
+        check_driver_account(conn, &after)?;
+    }
+    if after.licence_number != before.licence_number
+        && let Some(other) = drivers::find_by_licence(conn, &after.licence_number)?
+        && other.id != before.id
+    {
+        return Err(OpError::conflict(
+            "licence_taken",
+            format!(
+                "A driver with licence number {} is already registered.",
+                after.licence_number.as_str()
+            ),
+        ));
+    }
+    let holders = future_holders(conn, Resource::Driver(before.id), ctx)?;
+    if !holders.is_empty() {
+        let trips = bookings::by_ids(conn, &holders)?;
+        let vehicle_ids: Vec<Uuid> = trips.iter().filter_map(|b| b.vehicle_id).collect();
+        let fleet = vehicles::by_ids(conn, &vehicle_ids)?;
+        let affected: Vec<Uuid> = trips
+            .iter()
+            .filter(|b| {
+                let seats = b
+                    .vehicle_id
+                    .and_then(|v| fleet.get(&v))
+                    .map_or(0, |v| v.seats.get());
+                after.status == DriverStatus::Inactive
+                    || !after.licence_class.covers(seats)
+                    || after.licence_expires_on < ctx.last_day(&b.range)
+            })
+            .map(|b| b.id)
+            .collect();
+        if !affected.is_empty() {
+            return Err(OpError::Clashes {
+                code: "driver_in_use",
+                detail: format!(
+                    "{} has {} confirmed trip(s) that this change would break; reassign or cancel them first.",
+                    before.full_name.as_str(),
+                    affected.len()
+                ),
+                bookings: affected,
+            });
+        }
+    }
+    drivers::update(conn, &after, ctx.now)?;
+    let action = match (before.status, after.status) {
+        (DriverStatus::Active, DriverStatus::Inactive) => "deactivate",
+        (DriverStatus::Inactive, DriverStatus::Active) => "activate",
+        _ => "update",
+    };
+    audit::record(
+        conn,
+        &change(
+            actor,
+            action,
+            "driver",
+            after.id,
+            Some(snapshot(before)),
+            Some(snapshot(&after)),
+        ),
+        ctx.now,
+    )?;
+    if after.status == DriverStatus::Active {
+        retry_waitlist(conn, ctx, None)?;
+    }
+    Ok(after)
+}
+
+/// Puts a vehicle in maintenance or a driver on leave for `range`.
+///
+/// Confirmed trips in the window are listed and the block refused, unless
+/// `move_trips` asks to take their assignment away: they go back to the
+/// waitlist and are offered another vehicle or driver at once. Trips under
+/// way are never moved.
+pub fn add_block(
+    conn: &mut DbConn,
+    actor: &Actor,
+    resource: Resource,
+    range: TimeRange,
+    reason: String,
+    move_trips: bool,
+    ctx: &FleetContext,
+) -> Result<(Block, Vec<Uuid>), OpError> {
+    match resource {
+        Resource::Vehicle(id) => vehicles::lock(conn, id)?,
+        Resource::Driver(id) => drivers::lock(conn, id)?,
+    }
+    let holders = occupancy::bookings_holding(conn, resource, &range)?;
+    let trips = bookings::by_ids(conn, &holders)?;
+    let underway: Vec<Uuid> = trips
+        .iter()
+        .filter(|b| b.status == BookingStatus::InProgress)
+        .map(|b| b.id)
+        .collect();
+    if !underway.is_empty() {
+        return Err(OpError::Clashes {
+            code: "trip_under_way",
+            detail: "A trip in this window is already under way; it cannot be moved. Start the block after it ends.".to_owned(),
+            bookings: underway,
+        });
+    }
+    if !holders.is_empty() && !move_trips {
+        return Err(OpError::Clashes {
+            code: "block_clashes",
+            detail: format!(
+                "{} confirmed trip(s) use this {} in that window. Send move_trips: true to put them back on \
+                 the waitlist (they are offered another {} at once), or choose another window.",
+                holders.len(),
+                resource.kind(),
+                resource.kind()
+            ),
+            bookings: holders,
+        });
+    }
+    let what = match resource {
+        Resource::Vehicle(_) => "The vehicle was taken out of service for maintenance",
+        Resource::Driver(_) => "The driver is on leave",
+    };
+    move_to_waitlist(
+        conn,
+        actor,
+        &holders,
+        &format!("{what}; waiting for another."),
+        ctx,
+    )?;
+    let block = Block {
+        id: Uuid::now_v7(),
+        resource,
+        range,
+        reason,
+        created_by: actor.name.clone(),
+        created_at: ctx.now,
+    };
+    blocks::insert(conn, &block)?;
+    if occupancy::hold_block(conn, block.id, resource, &range)?.is_err() {
+        return Err(OpError::conflict(
+            "block_overlaps",
+            format!(
+                "This {} already has maintenance or leave overlapping that window.",
+                resource.kind()
+            ),
+        ));
+    }
+    let after = json!({
+        "resource": resource.kind(), "resource_id": resource.id(),
+        "starts_at": range.start(), "ends_at": range.end(), "reason": block.reason,
+        "moved_bookings": holders,
+    });
+    audit::record(
+        conn,
+        &change(actor, "create", "block", block.id, None, Some(after)),
+        ctx.now,
+    )?;
+    if !holders.is_empty() {
+        retry_waitlist(conn, ctx, Some(&range))?;
+    }
+    Ok((block, holders))
+}
+
+/// Ends a block early or cancels it; freed time is offered to the waitlist.
+pub fn remove_block(
+    conn: &mut DbConn,
+    actor: &Actor,
+    resource: Resource,
+    block_id: Uuid,
+    ctx: &FleetContext,
+) -> Result<(), OpError> {
+    let block = blocks::find(conn, block_id)?
+        .filter(|b| b.resource == resource)
+        .ok_or_else(|| OpError::NotFound("block".into()))?;
+    occupancy::release_block(conn, block_id)?;
+    blocks::delete(conn, block_id)?;
+    let before = json!({
+        "resource": resource.kind(), "resource_id": resource.id(),
+        "starts_at": block.range.start(), "ends_at": block.range.end(), "reason": block.reason,
+    });
+    audit::record(
+        conn,
+        &change(actor, "delete", "block", block_id, Some(before), None),
+        ctx.now,
+    )?;
+    retry_waitlist(conn, ctx, Some(&block.range))?;
+    Ok(())
+}

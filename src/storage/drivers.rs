@@ -1,0 +1,230 @@
+//! Drivers: queries, and the free drivers for a time window.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{exists, not, sum};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{bookings, drivers, occupancy};
+use super::{DbConn, opt_uuid_of, stored, to_db_time, uuid_of};
+use crate::domain::fleet::assignment::DriverOption;
+use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
+use crate::domain::time_range::TimeRange;
+use crate::domain::user::FullName;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = drivers)]
+struct DriverRow {
+    id: String,
+    full_name: String,
+    licence_number: String,
+    licence_class: String,
+    licence_expires_on: chrono::NaiveDate,
+    phone: Option<String>,
+    status: String,
+    origin_board_id: String,
+    user_id: Option<String>,
+    calendar_key: String,
+}
+
+impl DriverRow {
+    fn into_driver(self) -> QueryResult<Driver> {
+        Ok(Driver {
+            id: uuid_of(&self.id)?,
+            full_name: stored(FullName::parse(&self.full_name))?,
+            licence_number: stored(LicenceNumber::parse(&self.licence_number))?,
+            licence_class: stored(LicenceClass::parse(&self.licence_class))?,
+            licence_expires_on: self.licence_expires_on,
+            phone: stored(self.phone.as_deref().map(Phone::parse).transpose())?,
+            status: stored(DriverStatus::parse(&self.status))?,
+            origin_board_id: uuid_of(&self.origin_board_id)?,
+            user_id: opt_uuid_of(self.user_id.as_deref())?,
+            calendar_key: self.calendar_key,
+        })
+    }
+}
+
+pub fn insert(conn: &mut DbConn, d: &Driver, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::insert_into(drivers::table)
+        .values((
+            drivers::id.eq(d.id.to_string()),
+            drivers::full_name.eq(d.full_name.as_str()),
+            drivers::licence_number.eq(d.licence_number.as_str()),
+            drivers::licence_class.eq(d.licence_class.as_str()),
+            drivers::licence_expires_on.eq(d.licence_expires_on),
+            drivers::phone.eq(d.phone.as_ref().map(Phone::as_str)),
+            drivers::status.eq(d.status.as_str()),
+            drivers::origin_board_id.eq(d.origin_board_id.to_string()),
+            drivers::user_id.eq(d.user_id.map(|u| u.to_string())),
+            drivers::calendar_key.eq(&d.calendar_key),
+            drivers::created_at.eq(to_db_time(now)),
+            drivers::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update(conn: &mut DbConn, d: &Driver, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(drivers::table.find(d.id.to_string()))
+        .set((
+            drivers::full_name.eq(d.full_name.as_str()),
+            drivers::licence_number.eq(d.licence_number.as_str()),
+            drivers::licence_class.eq(d.licence_class.as_str()),
+            drivers::licence_expires_on.eq(d.licence_expires_on),
+            drivers::phone.eq(d.phone.as_ref().map(Phone::as_str)),
+            drivers::status.eq(d.status.as_str()),
+            drivers::origin_board_id.eq(d.origin_board_id.to_string()),
+            drivers::user_id.eq(d.user_id.map(|u| u.to_string())),
+            drivers::calendar_key.eq(&d.calendar_key),
+            drivers::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Locks a driver's row for the transaction (PostgreSQL `FOR UPDATE`).
+pub fn lock(conn: &mut DbConn, id: Uuid) -> QueryResult<()> {
+    if let DbConn::Postgres(pg) = conn {
+        drivers::table
+            .find(id.to_string())
+            .select(drivers::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, id: Uuid) -> QueryResult<Option<Driver>> {
+    drivers::table
+        .find(id.to_string())
+        .select(DriverRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(DriverRow::into_driver)
+        .transpose()
+}
+
+pub fn find_by_licence(conn: &mut DbConn, number: &LicenceNumber) -> QueryResult<Option<Driver>> {
+    drivers::table
+        .filter(drivers::licence_number.eq(number.as_str()))
+        .select(DriverRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(DriverRow::into_driver)
+        .transpose()
+}
+
+/// The driver record linked to a sign-in account.
+pub fn find_by_user(conn: &mut DbConn, user_id: Uuid) -> QueryResult<Option<Driver>> {
+    drivers::table
+        .filter(drivers::user_id.eq(user_id.to_string()))
+        .select(DriverRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(DriverRow::into_driver)
+        .transpose()
+}
+
+pub fn find_by_calendar_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<Driver>> {
+    drivers::table
+        .filter(drivers::calendar_key.eq(key))
+        .select(DriverRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(DriverRow::into_driver)
+        .transpose()
+}
+
+pub fn by_ids(conn: &mut DbConn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Driver>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    drivers::table
+        .filter(drivers::id.eq_any(ids))
+        .select(DriverRow::as_select())
+        .load::<DriverRow>(conn)?
+        .into_iter()
+        .map(|r| r.into_driver().map(|d| (d.id, d)))
+        .collect()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct DriverFilter {
+    pub status: Option<DriverStatus>,
+    pub origin_board_id: Option<Uuid>,
+    /// Keyset cursor: the id of the last driver of the previous page.
+    pub after_id: Option<Uuid>,
+}
+
+/// Drivers in id (creation) order.
+pub fn list(conn: &mut DbConn, filter: &DriverFilter, limit: i64) -> QueryResult<Vec<Driver>> {
+    let mut query = drivers::table
+        .select(DriverRow::as_select())
+        .order(drivers::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(s) = filter.status {
+        query = query.filter(drivers::status.eq(s.as_str()));
+    }
+    if let Some(b) = filter.origin_board_id {
+        query = query.filter(drivers::origin_board_id.eq(b.to_string()));
+    }
+    if let Some(after) = filter.after_id {
+        query = query.filter(drivers::id.gt(after.to_string()));
+    }
+    query
+        .load::<DriverRow>(conn)?
+        .into_iter()
+        .map(DriverRow::into_driver)
+        .collect()
+}
+
+/// Active drivers with no trip or leave overlapping `window`.
+pub fn free(conn: &mut DbConn, window: &TimeRange) -> QueryResult<Vec<Driver>> {
+    let start = to_db_time(window.start());
+    let end = to_db_time(window.end());
+    drivers::table
+        .filter(drivers::status.eq(DriverStatus::Active.as_str()))
+        .filter(not(exists(
+            occupancy::table
+                .filter(occupancy::driver_id.eq(drivers::id.nullable()))
+                .filter(occupancy::starts_at.lt(end))
+                .filter(occupancy::ends_at.gt(start)),
+        )))
+        .select(DriverRow::as_select())
+        .order(drivers::id.asc())
+        .load::<DriverRow>(conn)?
+        .into_iter()
+        .map(DriverRow::into_driver)
+        .collect()
+}
+
+/// Free drivers as assignment options, with the minutes each is already
+/// booked in `week`.
+pub fn free_options(
+    conn: &mut DbConn,
+    window: &TimeRange,
+    week: &TimeRange,
+) -> QueryResult<Vec<DriverOption>> {
+    let free = free(conn, window)?;
+    let minutes: HashMap<String, i64> = bookings::table
+        .filter(bookings::driver_id.is_not_null())
+        .filter(bookings::status.eq_any(["confirmed", "in_progress", "completed"]))
+        .filter(bookings::starts_at.ge(to_db_time(week.start())))
+        .filter(bookings::starts_at.lt(to_db_time(week.end())))
+        .group_by(bookings::driver_id)
+        .select((bookings::driver_id, sum(bookings::planned_minutes)))
+        .load::<(Option<String>, Option<i64>)>(conn)?
+        .into_iter()
+        .filter_map(|(id, m)| Some((id?, m.unwrap_or(0))))
+        .collect();
+    Ok(free
+        .into_iter()
+        .map(|d| DriverOption {
+            booked_minutes: minutes.get(&d.id.to_string()).copied().unwrap_or(0),
+            id: d.id,
+            licence_class: d.licence_class,
+            licence_expires_on: d.licence_expires_on,
+        })
+        .collect())
+}

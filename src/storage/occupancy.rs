@@ -1,0 +1,163 @@
+//! Occupancy: which vehicle and which driver is held when, by an active
+//! booking (its range widened by the turnaround gap) or by a block.
+//!
+//! This is where "never promised twice" is enforced by the database: two
+//! rows of one vehicle or one driver never overlap (an exclusion constraint
+//! on PostgreSQL, triggers on SQLite). Callers pick candidates from a
+//! snapshot; if another transaction took one meanwhile, the insert fails
+//! with [`Clash`] and the caller tries the next candidate.
+
+use diesel::prelude::*;
+use diesel::result::Error as DieselError;
+use uuid::Uuid;
+
+use super::schema::occupancy;
+use super::{DbConn, to_db_time, uuid_of};
+use crate::domain::fleet::block::Resource;
+use crate::domain::time_range::TimeRange;
+
+/// The resource that was already taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clash {
+    Vehicle,
+    Driver,
+}
+
+fn clash_of(e: &DieselError) -> Option<Clash> {
+    let DieselError::DatabaseError(_, info) = e else {
+        return None;
+    };
+    let text = info.constraint_name().unwrap_or_else(|| info.message());
+    if text.contains("occupancy_vehicle_no_overlap") {
+        Some(Clash::Vehicle)
+    } else if text.contains("occupancy_driver_no_overlap") {
+        Some(Clash::Driver)
+    } else {
+        None
+    }
+}
+
+fn insert_row(
+    conn: &mut DbConn,
+    resource: Resource,
+    booking_id: Option<Uuid>,
+    block_id: Option<Uuid>,
+    window: &TimeRange,
+) -> QueryResult<()> {
+    let (vehicle_id, driver_id) = match resource {
+        Resource::Vehicle(id) => (Some(id.to_string()), None),
+        Resource::Driver(id) => (None, Some(id.to_string())),
+    };
+    diesel::insert_into(occupancy::table)
+        .values((
+            occupancy::id.eq(Uuid::now_v7().to_string()),
+            occupancy::vehicle_id.eq(vehicle_id),
+            occupancy::driver_id.eq(driver_id),
+            occupancy::booking_id.eq(booking_id.map(|b| b.to_string())),
+            occupancy::block_id.eq(block_id.map(|b| b.to_string())),
+            occupancy::starts_at.eq(to_db_time(window.start())),
+            occupancy::ends_at.eq(to_db_time(window.end())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Holds a vehicle and a driver for a booking over `window`, or reports which
+/// of the two was taken. Runs in a savepoint so a clash leaves the
+/// surrounding transaction usable.
+pub fn hold_booking(
+    conn: &mut DbConn,
+    booking_id: Uuid,
+    vehicle_id: Uuid,
+    driver_id: Uuid,
+    window: &TimeRange,
+) -> QueryResult<Result<(), Clash>> {
+    let result = conn.transaction(|c| {
+        insert_row(
+            c,
+            Resource::Vehicle(vehicle_id),
+            Some(booking_id),
+            None,
+            window,
+        )?;
+        insert_row(
+            c,
+            Resource::Driver(driver_id),
+            Some(booking_id),
+            None,
+            window,
+        )
+    });
+    match result {
+        Ok(()) => Ok(Ok(())),
+        Err(e) => match clash_of(&e) {
+            Some(clash) => Ok(Err(clash)),
+            None => Err(e),
+        },
+    }
+}
+
+/// Holds a vehicle or a driver for a block.
+pub fn hold_block(
+    conn: &mut DbConn,
+    block_id: Uuid,
+    resource: Resource,
+    window: &TimeRange,
+) -> QueryResult<Result<(), Clash>> {
+    let result = conn.transaction(|c| insert_row(c, resource, None, Some(block_id), window));
+    match result {
+        Ok(()) => Ok(Ok(())),
+        Err(e) => match clash_of(&e) {
+            Some(clash) => Ok(Err(clash)),
+            None => Err(e),
+        },
+    }
+}
+
+pub fn release_booking(conn: &mut DbConn, booking_id: Uuid) -> QueryResult<usize> {
+    diesel::delete(occupancy::table.filter(occupancy::booking_id.eq(booking_id.to_string())))
+        .execute(conn)
+}
+
+pub fn release_block(conn: &mut DbConn, block_id: Uuid) -> QueryResult<usize> {
+    diesel::delete(occupancy::table.filter(occupancy::block_id.eq(block_id.to_string())))
+        .execute(conn)
+}
+
+/// Bookings holding `resource` at some moment of `window`.
+pub fn bookings_holding(
+    conn: &mut DbConn,
+    resource: Resource,
+    window: &TimeRange,
+) -> QueryResult<Vec<Uuid>> {
+    let mut query = occupancy::table
+        .filter(occupancy::booking_id.is_not_null())
+        .filter(occupancy::starts_at.lt(to_db_time(window.end())))
+        .filter(occupancy::ends_at.gt(to_db_time(window.start())))
+        .select(occupancy::booking_id)
+        .into_boxed();
+    query = match resource {
+        Resource::Vehicle(id) => query.filter(occupancy::vehicle_id.eq(id.to_string())),
+        Resource::Driver(id) => query.filter(occupancy::driver_id.eq(id.to_string())),
+    };
+    query
+        .load::<Option<String>>(conn)?
+        .into_iter()
+        .flatten()
+        .map(|s| uuid_of(&s))
+        .collect()
+}
+
+/// Whether a block holds `resource` at some moment of `window`.
+pub fn blocked(conn: &mut DbConn, resource: Resource, window: &TimeRange) -> QueryResult<bool> {
+    let mut query = occupancy::table
+        .filter(occupancy::block_id.is_not_null())
+        .filter(occupancy::starts_at.lt(to_db_time(window.end())))
+        .filter(occupancy::ends_at.gt(to_db_time(window.start())))
+        .into_boxed();
+    query = match resource {
+        Resource::Vehicle(id) => query.filter(occupancy::vehicle_id.eq(id.to_string())),
+        Resource::Driver(id) => query.filter(occupancy::driver_id.eq(id.to_string())),
+    };
+    Ok(query.count().get_result::<i64>(conn)? > 0)
+}

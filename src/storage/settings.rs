@@ -1,0 +1,79 @@
+//! Settings: JSON documents by key, with typed access.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::schema::settings;
+use super::{DbConn, to_db_time};
+use crate::domain::fleet::policy::FleetPolicy;
+
+const FLEET_POLICY: &str = "fleet_policy";
+
+#[derive(Serialize, Deserialize)]
+struct StoredFleetPolicy {
+    approval_over_hours: u32,
+    out_of_province_needs_approval: bool,
+    turnaround_minutes: u32,
+    fuel_tolerance_percent: u32,
+    office_timezone: String,
+}
+
+/// The fleet settings, with the office's time zone; defaults when never set.
+pub fn fleet_policy(conn: &mut DbConn) -> QueryResult<(FleetPolicy, chrono_tz::Tz)> {
+    let stored: Option<String> = settings::table
+        .find(FLEET_POLICY)
+        .select(settings::value)
+        .first(conn)
+        .optional()?;
+    let Some(json) = stored else {
+        return Ok((FleetPolicy::default(), chrono_tz::Asia::Ho_Chi_Minh));
+    };
+    let s: StoredFleetPolicy = serde_json::from_str(&json)
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+    let tz: chrono_tz::Tz = s
+        .office_timezone
+        .parse()
+        .unwrap_or(chrono_tz::Asia::Ho_Chi_Minh);
+    Ok((
+        FleetPolicy {
+            approval_over_hours: s.approval_over_hours,
+            out_of_province_needs_approval: s.out_of_province_needs_approval,
+            turnaround_minutes: s.turnaround_minutes,
+            fuel_tolerance_percent: s.fuel_tolerance_percent,
+        },
+        tz,
+    ))
+}
+
+pub fn set_fleet_policy(
+    conn: &mut DbConn,
+    policy: &FleetPolicy,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let json = serde_json::to_string(&StoredFleetPolicy {
+        approval_over_hours: policy.approval_over_hours,
+        out_of_province_needs_approval: policy.out_of_province_needs_approval,
+        turnaround_minutes: policy.turnaround_minutes,
+        fuel_tolerance_percent: policy.fuel_tolerance_percent,
+        office_timezone: tz.name().to_owned(),
+    })
+    .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    let updated = diesel::update(settings::table.find(FLEET_POLICY))
+        .set((
+            settings::value.eq(&json),
+            settings::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        diesel::insert_into(settings::table)
+            .values((
+                settings::key.eq(FLEET_POLICY),
+                settings::value.eq(&json),
+                settings::updated_at.eq(to_db_time(now)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! Vehicles: queries, and the free vehicles for a time window.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::dsl::{exists, not, sum};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use super::schema::{bookings, occupancy, vehicles};
+use super::{DbConn, stored, to_db_time, uuid_of};
+use crate::domain::fleet::assignment::VehicleOption;
+use crate::domain::fleet::vehicle::{
+    FuelNorm, Plate, Seats, Vehicle, VehicleCategory, VehicleStatus,
+};
+use crate::domain::time_range::TimeRange;
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = vehicles)]
+struct VehicleRow {
+    id: String,
+    plate: String,
+    model: String,
+    seats: i32,
+    category: String,
+    fuel_norm_centi: i32,
+    odometer_km: i64,
+    status: String,
+    origin_board_id: String,
+}
+
+impl VehicleRow {
+    fn into_vehicle(self) -> QueryResult<Vehicle> {
+        Ok(Vehicle {
+            id: uuid_of(&self.id)?,
+            plate: stored(Plate::parse(&self.plate))?,
+            model: self.model,
+            seats: stored(Seats::parse(i64::from(self.seats)))?,
+            category: stored(VehicleCategory::parse(&self.category))?,
+            fuel_norm: FuelNorm::from_hundredths(self.fuel_norm_centi),
+            odometer_km: self.odometer_km,
+            status: stored(VehicleStatus::parse(&self.status))?,
+            origin_board_id: uuid_of(&self.origin_board_id)?,
+        })
+    }
+}
+
+pub fn insert(conn: &mut DbConn, v: &Vehicle, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::insert_into(vehicles::table)
+        .values((
+            vehicles::id.eq(v.id.to_string()),
+            vehicles::plate.eq(v.plate.as_str()),
+            vehicles::model.eq(&v.model),
+            vehicles::seats.eq(i32::from(v.seats.get())),
+            vehicles::category.eq(v.category.as_str()),
+            vehicles::fuel_norm_centi.eq(v.fuel_norm.hundredths()),
+            vehicles::odometer_km.eq(v.odometer_km),
+            vehicles::status.eq(v.status.as_str()),
+            vehicles::origin_board_id.eq(v.origin_board_id.to_string()),
+            vehicles::created_at.eq(to_db_time(now)),
+            vehicles::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update(conn: &mut DbConn, v: &Vehicle, now: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(vehicles::table.find(v.id.to_string()))
+        .set((
+            vehicles::plate.eq(v.plate.as_str()),
+            vehicles::model.eq(&v.model),
+            vehicles::seats.eq(i32::from(v.seats.get())),
+            vehicles::category.eq(v.category.as_str()),
+            vehicles::fuel_norm_centi.eq(v.fuel_norm.hundredths()),
+            vehicles::odometer_km.eq(v.odometer_km),
+            vehicles::status.eq(v.status.as_str()),
+            vehicles::origin_board_id.eq(v.origin_board_id.to_string()),
+            vehicles::updated_at.eq(to_db_time(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Locks a vehicle's row for the transaction (PostgreSQL `FOR UPDATE`).
+pub fn lock(conn: &mut DbConn, id: Uuid) -> QueryResult<()> {
+    if let DbConn::Postgres(pg) = conn {
+        vehicles::table
+            .find(id.to_string())
+            .select(vehicles::id)
+            .for_update()
+            .load::<String>(pg)?;
+    }
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConn, id: Uuid) -> QueryResult<Option<Vehicle>> {
+    vehicles::table
+        .find(id.to_string())
+        .select(VehicleRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(VehicleRow::into_vehicle)
+        .transpose()
+}
+
+pub fn find_by_plate(conn: &mut DbConn, plate: &Plate) -> QueryResult<Option<Vehicle>> {
+    vehicles::table
+        .filter(vehicles::plate.eq(plate.as_str()))
+        .select(VehicleRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(VehicleRow::into_vehicle)
+        .transpose()
+}
+
+/// Vehicles by id, for decorating lists.
+pub fn by_ids(conn: &mut DbConn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Vehicle>> {
+    let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+    vehicles::table
+        .filter(vehicles::id.eq_any(ids))
+        .select(VehicleRow::as_select())
+        .load::<VehicleRow>(conn)?
+        .into_iter()
+        .map(|r| r.into_vehicle().map(|v| (v.id, v)))
+        .collect()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct VehicleFilter {
+    pub status: Option<VehicleStatus>,
+    pub category: Option<VehicleCategory>,
+    pub origin_board_id: Option<Uuid>,
+    /// Keyset cursor: the plate of the last vehicle of the previous page.
+    pub after_plate: Option<String>,
+}
+
+pub fn list(conn: &mut DbConn, filter: &VehicleFilter, limit: i64) -> QueryResult<Vec<Vehicle>> {
+    let mut query = vehicles::table
+        .select(VehicleRow::as_select())
+        .order(vehicles::plate.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(s) = filter.status {
+        query = query.filter(vehicles::status.eq(s.as_str()));
+    }
+    if let Some(c) = filter.category {
+        query = query.filter(vehicles::category.eq(c.as_str()));
+    }
+    if let Some(b) = filter.origin_board_id {
+        query = query.filter(vehicles::origin_board_id.eq(b.to_string()));
+    }
+    if let Some(after) = &filter.after_plate {
+        query = query.filter(vehicles::plate.gt(after.clone()));
+    }
+    query
+        .load::<VehicleRow>(conn)?
+        .into_iter()
+        .map(VehicleRow::into_vehicle)
+        .collect()
+}
+
+/// Active vehicles with no trip or block overlapping `window`.
+pub fn free(conn: &mut DbConn, window: &TimeRange) -> QueryResult<Vec<Vehicle>> {
+    let start = to_db_time(window.start());
+    let end = to_db_time(window.end());
+    vehicles::table
+        .filter(vehicles::status.eq(VehicleStatus::Active.as_str()))
+        .filter(not(exists(
+            occupancy::table
+                .filter(occupancy::vehicle_id.eq(vehicles::id.nullable()))
+                .filter(occupancy::starts_at.lt(end))
+                .filter(occupancy::ends_at.gt(start)),
+        )))
+        .select(VehicleRow::as_select())
+        .order(vehicles::plate.asc())
+        .load::<VehicleRow>(conn)?
+        .into_iter()
+        .map(VehicleRow::into_vehicle)
+        .collect()
+}
+
+/// Free vehicles as assignment options, with the minutes each is already
+/// booked in `week`.
+pub fn free_options(
+    conn: &mut DbConn,
+    window: &TimeRange,
+    week: &TimeRange,
+) -> QueryResult<Vec<VehicleOption>> {
+    let free = free(conn, window)?;
+    let minutes: HashMap<String, i64> = bookings::table
+        .filter(bookings::vehicle_id.is_not_null())
+        .filter(bookings::status.eq_any(["confirmed", "in_progress", "completed"]))
+        .filter(bookings::starts_at.ge(to_db_time(week.start())))
+        .filter(bookings::starts_at.lt(to_db_time(week.end())))
+        .group_by(bookings::vehicle_id)
+        .select((bookings::vehicle_id, sum(bookings::planned_minutes)))
+        .load::<(Option<String>, Option<i64>)>(conn)?
+        .into_iter()
+        .filter_map(|(id, m)| Some((id?, m.unwrap_or(0))))
+        .collect();
+    Ok(free
+        .into_iter()
+        .map(|v| VehicleOption {
+            booked_minutes: minutes.get(&v.id.to_string()).copied().unwrap_or(0),
+            id: v.id,
+            seats: v.seats.get(),
+            category: v.category,
+        })
+        .collect())
+}
+
+/// How many active vehicles could carry `passengers` (in `category`, if given).
+pub fn count_fitting(
+    conn: &mut DbConn,
+    passengers: u8,
+    category: Option<VehicleCategory>,
+) -> QueryResult<i64> {
+    let mut query = vehicles::table
+        .filter(vehicles::status.eq(VehicleStatus::Active.as_str()))
+        .filter(vehicles::seats.ge(i32::from(passengers) + 1))
+        .into_boxed();
+    if let Some(c) = category {
+        query = query.filter(vehicles::category.eq(c.as_str()));
+    }
+    query.count().get_result(conn)
+}
