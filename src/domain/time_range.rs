@@ -51,6 +51,12 @@ impl TimeRange {
         Ok(Self { start, end })
     }
 
+    /// A range of any length, for internal windows such as "from now on";
+    /// `None` when `end` is not after `start`.
+    pub fn spanning(start: DateTime<Utc>, end: DateTime<Utc>) -> Option<Self> {
+        (end > start).then_some(Self { start, end })
+    }
+
     pub fn start(&self) -> DateTime<Utc> {
         self.start
     }

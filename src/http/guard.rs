@@ -131,6 +131,15 @@ fn unauthenticated(code: &'static str, detail: &str) -> ApiError {
     }
 }
 
+fn forbidden<R: RoleSet>(role: Role) -> ApiError {
+    let allowed: Vec<&str> = R::ROLES.iter().map(|r| r.as_str()).collect();
+    ApiError::Forbidden(format!(
+        "This is for the role(s) {}; you are signed in as {}. Ask an administrator if you need it.",
+        allowed.join(", "),
+        role
+    ))
+}
+
 fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         unauthenticated(
@@ -158,20 +167,38 @@ impl<R: RoleSet + 'static> FromRequest for Auth<R> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer_token(req);
+        // The token and its role are checked before anything else of the
+        // request is read, so a caller without the right sign-in learns
+        // nothing about the request body's rules (extractors run together;
+        // this one fails first because it fails without waiting).
+        let checked = req
+            .app_data::<web::Data<AppState>>()
+            .cloned()
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState missing")))
+            .and_then(|state| {
+                let claims = state.tokens.verify(&bearer_token(req)?).map_err(|e| match e {
+                    TokenError::Expired => unauthenticated(
+                        "token_expired",
+                        "Your sign-in has expired. Sign in again to continue.",
+                    ),
+                    TokenError::Invalid => unauthenticated(
+                        "invalid_token",
+                        "The token is not valid for this service. Sign in again to get a new one.",
+                    ),
+                })?;
+                // A role change bumps the token version, so a token that
+                // passes the version check below carries the current role.
+                match Role::parse(&claims.role) {
+                    Ok(role) if R::ROLES.contains(&role) => Ok((state, claims)),
+                    Ok(role) => Err(forbidden::<R>(role)),
+                    Err(_) => Err(unauthenticated(
+                        "invalid_token",
+                        "The token is not valid for this service. Sign in again to get a new one.",
+                    )),
+                }
+            });
         Box::pin(async move {
-            let state = state.ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
-            let claims = state.tokens.verify(&token?).map_err(|e| match e {
-                TokenError::Expired => unauthenticated(
-                    "token_expired",
-                    "Your sign-in has expired. Sign in again to continue.",
-                ),
-                TokenError::Invalid => unauthenticated(
-                    "invalid_token",
-                    "The token is not valid for this service. Sign in again to get a new one.",
-                ),
-            })?;
+            let (state, claims) = checked?;
             let principal = state
                 .db(move |conn| Ok(users::principal(conn, claims.sub, claims.ver)?))
                 .await?
@@ -183,13 +210,7 @@ impl<R: RoleSet + 'static> FromRequest for Auth<R> {
                     )
                 })?;
             if !R::ROLES.contains(&principal.role) {
-                let allowed: Vec<&str> = R::ROLES.iter().map(|r| r.as_str()).collect();
-                return Err(ApiError::Forbidden(format!(
-                    "This is for the role(s) {}; you are signed in as {}. Ask an administrator \
-                     if you need it.",
-                    allowed.join(", "),
-                    principal.role
-                )));
+                return Err(forbidden::<R>(principal.role));
             }
             Ok(Auth {
                 principal,

@@ -346,3 +346,85 @@ impl TestApp {
         res.json()["items"].as_array().unwrap().clone()
     }
 }
+
+/// A future Monday, so trips are never in the past: `at(day, "08:00")` is
+/// that day (0 = Monday 1 March 2027) at 08:00 office time (UTC+7).
+pub fn at(day: u32, hhmm: &str) -> String {
+    format!("2027-03-{:02}T{hhmm}:00+07:00", 1 + day)
+}
+
+impl TestApp {
+    /// Registers a vehicle through the API (as the dispatcher); returns its id.
+    pub async fn vehicle(&self, plate: &str, seats: i64, category: &str) -> String {
+        let token = self.token("dispatcher").await;
+        let res = self
+            .post(
+                "/api/v1/vehicles",
+                &token,
+                &serde_json::json!({
+                    "plate": plate, "model": "Toyota", "seats": seats, "category": category,
+                    "fuel_norm": "10", "odometer_km": 10000, "origin_board_id": self.boards["BTC"],
+                }),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text);
+        res.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Registers a driver through the API (as the dispatcher); returns its id.
+    pub async fn driver(&self, name: &str, licence_class: &str, user: Option<&str>) -> String {
+        let token = self.token("dispatcher").await;
+        let number = format!(
+            "{:012}",
+            (name.bytes().map(u64::from).sum::<u64>() * 7919) % 1_000_000_000_000
+        );
+        let res = self
+            .post(
+                "/api/v1/drivers",
+                &token,
+                &serde_json::json!({
+                    "full_name": name, "licence_number": number, "licence_class": licence_class,
+                    "licence_expires_on": "2030-12-31", "phone": "0912345678",
+                    "origin_board_id": self.boards["UBKT"],
+                    "user_id": user.map(|u| self.users[u]),
+                }),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text);
+        res.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Books a trip as `who`; returns the response.
+    pub async fn book(&self, who: &str, passengers: i64, starts_at: &str, ends_at: &str) -> Resp {
+        let token = self.token(who).await;
+        self.post(
+            "/api/v1/bookings",
+            &token,
+            &serde_json::json!({
+                "purpose": "Công tác", "destination": "Huyện Mộc Châu",
+                "passengers": passengers, "starts_at": starts_at, "ends_at": ends_at,
+            }),
+        )
+        .await
+    }
+
+    /// Books and asserts it was filed; returns the booking.
+    pub async fn booked(
+        &self,
+        who: &str,
+        passengers: i64,
+        starts_at: &str,
+        ends_at: &str,
+    ) -> Value {
+        let res = self.book(who, passengers, starts_at, ends_at).await;
+        assert_eq!(res.status, 201, "{}", res.text);
+        res.json()
+    }
+
+    pub async fn booking(&self, id: &str) -> Value {
+        let token = self.token("dispatcher").await;
+        let res = self.get(&format!("/api/v1/bookings/{id}"), &token).await;
+        assert_eq!(res.status, 200, "{}", res.text);
+        res.json()
+    }
+}

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod contract;
 mod errors;
+mod fleet;
 mod helpers;
 mod operations;
 mod organisation;

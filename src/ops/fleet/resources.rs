@@ -19,13 +19,8 @@ use crate::storage::{DbConn, blocks, boards, bookings, drivers, occupancy, users
 
 /// From now far enough ahead to cover every booking that can exist.
 fn from_now(ctx: &FleetContext) -> TimeRange {
-    TimeRange::new(
-        ctx.now,
-        ctx.now + chrono::Duration::days(TimeRange::MAX_DAYS * 20),
-    )
-    .unwrap_or_else(|_| {
-        TimeRange::new(ctx.now, ctx.now + chrono::Duration::days(1)).expect("valid")
-    })
+    TimeRange::spanning(ctx.now, ctx.now + chrono::Duration::days(36_500))
+        .expect("a century is a valid span")
 }
 
 fn check_origin_board(conn: &mut DbConn, board_id: Uuid) -> Result<(), OpError> {
