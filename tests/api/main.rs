@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod bookings;
 mod cli;
 mod contract;
 mod errors;

@@ -99,8 +99,8 @@ impl NoFit {
 
     pub fn explain(self, need: &Need) -> String {
         let what = match need.category {
-            Some(c) => format!("a {} for {} passenger(s)", c.as_str(), need.passengers),
-            None => format!("a vehicle for {} passenger(s)", need.passengers),
+            Some(c) => format!("{} for {} passenger(s)", c.as_str(), need.passengers),
+            None => format!("vehicle for {} passenger(s)", need.passengers),
         };
         match self {
             NoFit::NoVehicleBigEnough => format!(
@@ -110,7 +110,7 @@ impl NoFit {
                 "Every {what} is booked or in maintenance at that time; the request waits for one to free up."
             ),
             NoFit::NoDriver => format!(
-                "{what} is free but no driver licensed for it is free at that time; the request waits for a driver."
+                "A {what} is free but no driver licensed for it is free at that time; the request waits for a driver."
             ),
         }
     }
