@@ -141,6 +141,16 @@ impl Resp {
     }
 }
 
+/// A server process, stopped when dropped.
+pub struct ServerProcess(std::process::Child, tempfile::TempDir);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub db: TestDb,
@@ -157,15 +167,20 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(throttle: ThrottlePolicy) -> TestApp {
     let db = TestDb::fresh();
-    let pool = startup::prepare_database(&db.target, 4).unwrap();
+    let pool = startup::prepare_database(&db.target, 8).unwrap();
     let (boards, users) = seed(&pool);
-    let mut secret = vec![0u8; 32];
-    getrandom::fill(&mut secret).unwrap();
+    // Printable, so other server processes can be given the same secret.
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).unwrap();
+    let secret: Vec<u8> = raw
+        .iter()
+        .flat_map(|b| format!("{b:02x}").into_bytes())
+        .collect();
     let server = Server::start(
         pool.clone(),
         ServerSettings {
             bind: "127.0.0.1:0".to_owned(),
-            workers: 1,
+            workers: 2,
             jwt_secret: secret.clone(),
             token_ttl: Duration::from_secs(3600),
             throttle,
@@ -228,7 +243,40 @@ fn seed(pool: &Pool) -> (Ids, Ids) {
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
+        if path.starts_with("http://") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.base, path)
+        }
+    }
+
+    /// Starts another `sharedoffice serve` process on this test's database
+    /// with the same signing secret; returns it and its base address.
+    pub fn spawn_process(&self) -> (ServerProcess, String) {
+        use std::io::{BufRead, BufReader};
+        let data = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sharedoffice"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2"])
+            .env("SHAREDOFFICE_DATABASE_URL", self.db.url())
+            .env("SHAREDOFFICE_DATA_DIR", data.path())
+            .env(
+                "SHAREDOFFICE_JWT_SECRET",
+                String::from_utf8(self.secret.clone()).unwrap(),
+            )
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let process = ServerProcess(child, data);
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            if let Some(addr) = line.strip_prefix("sharedoffice listening on ") {
+                return (process, addr.to_owned());
+            }
+        }
+        panic!("the server process exited without listening");
     }
 
     async fn read(

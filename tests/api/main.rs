@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod bookings;
 mod cli;
+mod concurrency;
 mod contract;
 mod errors;
 mod fleet;
