@@ -142,12 +142,15 @@ impl Resp {
 }
 
 /// A server process, stopped when dropped.
-pub struct ServerProcess(std::process::Child, tempfile::TempDir);
+pub struct ServerProcess {
+    child: std::process::Child,
+    _data: tempfile::TempDir,
+}
 
 impl Drop for ServerProcess {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -269,7 +272,7 @@ impl TestApp {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
-        let process = ServerProcess(child, data);
+        let process = ServerProcess { child, _data: data };
         for line in BufReader::new(stdout).lines() {
             let line = line.unwrap();
             if let Some(addr) = line.strip_prefix("sharedoffice listening on ") {
