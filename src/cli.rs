@@ -228,6 +228,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         token_ttl: Duration::from_secs(args.token_ttl_minutes * 60),
         throttle: ThrottlePolicy::default(),
     };
+    startup::spawn_waitlist_sweeper(pool.clone());
     actix_web::rt::System::new().block_on(async move {
         let server = Server::start(pool, settings)?;
         println!("sharedoffice listening on http://{}", server.addr);

@@ -118,6 +118,40 @@ pub fn bootstrap_admin(pool: &Pool, admin_password: &str) -> anyhow::Result<bool
     }
 }
 
+/// Every minute, records waitlisted requests whose start has passed as
+/// `unfulfilled` (reads already show them so; this makes reports see it).
+/// Runs on its own thread for the life of the process.
+pub fn spawn_waitlist_sweeper(pool: Pool) {
+    std::thread::Builder::new()
+        .name("waitlist-sweeper".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(60));
+                let result = pool
+                    .get()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|mut conn| {
+                        write_tx(&mut conn, |c| {
+                            let ctx =
+                                crate::ops::fleet::FleetContext::load(c, crate::clock::now())?;
+                            crate::ops::fleet::bookings::expire_waitlist(c, &ctx)
+                        })
+                        .map_err(anyhow::Error::from)
+                    });
+                match result {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(
+                        expired = n,
+                        "waitlisted requests past their start marked unfulfilled"
+                    ),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "waitlist sweep failed"),
+                }
+            }
+        })
+        .map(|_| ())
+        .unwrap_or_else(|e| tracing::error!(error = %e, "cannot start the waitlist sweeper"));
+}
+
 /// What the server needs to run.
 pub struct ServerSettings {
     pub bind: String,

@@ -207,6 +207,10 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<Vec<String>> {
     Ok(applied)
 }
 
+/// The queue of this process's SQLite writers (see [`write_tx`]). Other
+/// processes on the same file still wait in SQLite's busy handler.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in a write transaction.
 ///
 /// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the
@@ -219,6 +223,13 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    // SQLite has one writer at a time. Writers of this process queue on a
+    // mutex instead of in SQLite's busy handler, which polls with growing
+    // sleeps and lets a waiting writer starve for seconds under load.
+    let _writer = match conn {
+        DbConn::Sqlite(_) => Some(SQLITE_WRITER.lock().unwrap_or_else(|p| p.into_inner())),
+        DbConn::Postgres(_) => None,
+    };
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,

@@ -183,12 +183,14 @@ pub fn list(conn: &mut DbConn, filter: &DriverFilter, limit: i64) -> QueryResult
 pub fn free(conn: &mut DbConn, window: &TimeRange) -> QueryResult<Vec<Driver>> {
     let start = to_db_time(window.start());
     let end = to_db_time(window.end());
+    let earliest = to_db_time(super::occupancy::earliest_overlapping_start(window));
     drivers::table
         .filter(drivers::status.eq(DriverStatus::Active.as_str()))
         .filter(not(exists(
             occupancy::table
                 .filter(occupancy::driver_id.eq(drivers::id.nullable()))
                 .filter(occupancy::starts_at.lt(end))
+                .filter(occupancy::starts_at.gt(earliest))
                 .filter(occupancy::ends_at.gt(start)),
         )))
         .select(DriverRow::as_select())

@@ -16,6 +16,14 @@ use super::{DbConn, to_db_time, uuid_of};
 use crate::domain::fleet::block::Resource;
 use crate::domain::time_range::TimeRange;
 
+/// No hold lasts longer than a range may (92 days) plus the longest
+/// turnaround (a day), so a hold overlapping `window` starts after this
+/// instant. Bounding the index scan from both sides keeps overlap checks
+/// from reading a resource's whole history.
+pub fn earliest_overlapping_start(window: &TimeRange) -> chrono::DateTime<chrono::Utc> {
+    window.start() - chrono::Duration::days(TimeRange::MAX_DAYS + 1)
+}
+
 /// The resource that was already taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clash {
@@ -133,6 +141,7 @@ pub fn bookings_holding(
     let mut query = occupancy::table
         .filter(occupancy::booking_id.is_not_null())
         .filter(occupancy::starts_at.lt(to_db_time(window.end())))
+        .filter(occupancy::starts_at.gt(to_db_time(earliest_overlapping_start(window))))
         .filter(occupancy::ends_at.gt(to_db_time(window.start())))
         .select(occupancy::booking_id)
         .into_boxed();
@@ -153,6 +162,7 @@ pub fn blocked(conn: &mut DbConn, resource: Resource, window: &TimeRange) -> Que
     let mut query = occupancy::table
         .filter(occupancy::block_id.is_not_null())
         .filter(occupancy::starts_at.lt(to_db_time(window.end())))
+        .filter(occupancy::starts_at.gt(to_db_time(earliest_overlapping_start(window))))
         .filter(occupancy::ends_at.gt(to_db_time(window.start())))
         .into_boxed();
     query = match resource {

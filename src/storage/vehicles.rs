@@ -163,12 +163,14 @@ pub fn list(conn: &mut DbConn, filter: &VehicleFilter, limit: i64) -> QueryResul
 pub fn free(conn: &mut DbConn, window: &TimeRange) -> QueryResult<Vec<Vehicle>> {
     let start = to_db_time(window.start());
     let end = to_db_time(window.end());
+    let earliest = to_db_time(super::occupancy::earliest_overlapping_start(window));
     vehicles::table
         .filter(vehicles::status.eq(VehicleStatus::Active.as_str()))
         .filter(not(exists(
             occupancy::table
                 .filter(occupancy::vehicle_id.eq(vehicles::id.nullable()))
                 .filter(occupancy::starts_at.lt(end))
+                .filter(occupancy::starts_at.gt(earliest))
                 .filter(occupancy::ends_at.gt(start)),
         )))
         .select(VehicleRow::as_select())
