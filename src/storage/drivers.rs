@@ -179,13 +179,19 @@ pub fn list(conn: &mut DbConn, filter: &DriverFilter, limit: i64) -> QueryResult
         .collect()
 }
 
-/// Active drivers with no trip or leave overlapping `window`.
-pub fn free(conn: &mut DbConn, window: &TimeRange) -> QueryResult<Vec<Driver>> {
+/// Active drivers whose licence is valid through `valid_through` and who
+/// have no trip or leave overlapping `window`.
+pub fn free(
+    conn: &mut DbConn,
+    window: &TimeRange,
+    valid_through: chrono::NaiveDate,
+) -> QueryResult<Vec<Driver>> {
     let start = to_db_time(window.start());
     let end = to_db_time(window.end());
     let earliest = to_db_time(super::occupancy::earliest_overlapping_start(window));
     drivers::table
         .filter(drivers::status.eq(DriverStatus::Active.as_str()))
+        .filter(drivers::licence_expires_on.ge(valid_through))
         .filter(not(exists(
             occupancy::table
                 .filter(occupancy::driver_id.eq(drivers::id.nullable()))
@@ -207,8 +213,9 @@ pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
     week: &TimeRange,
+    valid_through: chrono::NaiveDate,
 ) -> QueryResult<Vec<DriverOption>> {
-    let free = free(conn, window)?;
+    let free = free(conn, window, valid_through)?;
     let minutes: HashMap<String, i64> = bookings::table
         .filter(bookings::driver_id.is_not_null())
         .filter(bookings::status.eq_any(["confirmed", "in_progress", "completed"]))

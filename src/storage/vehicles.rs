@@ -159,13 +159,25 @@ pub fn list(conn: &mut DbConn, filter: &VehicleFilter, limit: i64) -> QueryResul
         .collect()
 }
 
-/// Active vehicles with no trip or block overlapping `window`.
-pub fn free(conn: &mut DbConn, window: &TimeRange) -> QueryResult<Vec<Vehicle>> {
+/// Active vehicles with at least `min_seats` seats (of `category`, if
+/// given) and no trip or block overlapping `window`.
+pub fn free(
+    conn: &mut DbConn,
+    window: &TimeRange,
+    min_seats: u8,
+    category: Option<VehicleCategory>,
+) -> QueryResult<Vec<Vehicle>> {
     let start = to_db_time(window.start());
     let end = to_db_time(window.end());
     let earliest = to_db_time(super::occupancy::earliest_overlapping_start(window));
-    vehicles::table
+    let mut query = vehicles::table
         .filter(vehicles::status.eq(VehicleStatus::Active.as_str()))
+        .filter(vehicles::seats.ge(i32::from(min_seats)))
+        .into_boxed();
+    if let Some(c) = category {
+        query = query.filter(vehicles::category.eq(c.as_str()));
+    }
+    query
         .filter(not(exists(
             occupancy::table
                 .filter(occupancy::vehicle_id.eq(vehicles::id.nullable()))
@@ -187,8 +199,10 @@ pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
     week: &TimeRange,
+    min_seats: u8,
+    category: Option<VehicleCategory>,
 ) -> QueryResult<Vec<VehicleOption>> {
-    let free = free(conn, window)?;
+    let free = free(conn, window, min_seats, category)?;
     let minutes: HashMap<String, i64> = bookings::table
         .filter(bookings::vehicle_id.is_not_null())
         .filter(bookings::status.eq_any(["confirmed", "in_progress", "completed"]))

@@ -801,17 +801,9 @@ pub async fn availability(
             let ctx = FleetContext::load(conn, clock::now())?;
             let window = ctx.window(&range);
             let last_day = ctx.last_day(&range);
-            let mut vs: Vec<Vehicle> = vehicles::free(conn, &window)?
-                .into_iter()
-                .filter(|v| {
-                    v.seats.passengers() >= passengers && category.is_none_or(|c| c == v.category)
-                })
-                .collect();
+            let mut vs: Vec<Vehicle> = vehicles::free(conn, &window, passengers + 1, category)?;
             vs.sort_by_key(|v| (v.seats, v.plate.clone()));
-            let ds: Vec<Driver> = drivers::free(conn, &window)?
-                .into_iter()
-                .filter(|d| d.licence_expires_on >= last_day)
-                .collect();
+            let ds: Vec<Driver> = drivers::free(conn, &window, last_day)?;
             Ok((vs, ds))
         })
         .await?;

@@ -94,8 +94,9 @@ fn auto_assign(
         last_day: ctx.last_day(&booking.range),
     };
     for _round in 0..3 {
-        let free_vehicles = vehicles::free_options(conn, &window, &week)?;
-        let free_drivers = drivers::free_options(conn, &window, &week)?;
+        let free_vehicles =
+            vehicles::free_options(conn, &window, &week, need.passengers + 1, need.category)?;
+        let free_drivers = drivers::free_options(conn, &window, &week, need.last_day)?;
         let plan = assignment::plan(&free_vehicles, &free_drivers, &need);
         if plan.is_empty() {
             let fitting = vehicles::count_fitting(conn, need.passengers, need.category)?;
