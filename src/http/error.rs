@@ -264,6 +264,14 @@ impl From<DieselError> for ApiError {
                     "Someone else changed the same records at the same moment. Try again.",
                 )
             }
+            // PostgreSQL broke a lock cycle between concurrent transactions
+            // (SQLSTATE 40P01); nothing was changed by this one.
+            DieselError::DatabaseError(_, info) if info.message().contains("deadlock detected") => {
+                ApiError::conflict(
+                    "concurrent_change",
+                    "Someone else changed the same records at the same moment. Try again.",
+                )
+            }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 ApiError::Unavailable(
                     "The database connection was lost. Try again in a moment.".to_owned(),

@@ -289,7 +289,10 @@ pub fn waitlisted_started(
     limit: i64,
 ) -> QueryResult<Vec<Booking>> {
     bookings::table
-        .filter(bookings::status.eq(BookingStatus::Waitlisted.as_str()))
+        .filter(bookings::status.eq_any([
+            BookingStatus::Waitlisted.as_str(),
+            BookingStatus::PendingApproval.as_str(),
+        ]))
         .filter(bookings::starts_at.le(to_db_time(now)))
         .select(BookingRow::as_select())
         .order(bookings::starts_at.asc())

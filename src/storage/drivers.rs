@@ -106,6 +106,19 @@ pub fn find(conn: &mut DbConn, id: Uuid) -> QueryResult<Option<Driver>> {
         .transpose()
 }
 
+/// Reads a driver and, on PostgreSQL, holds a share lock on its row until
+/// the transaction ends, so they cannot be deactivated meanwhile.
+pub fn find_for_share(conn: &mut DbConn, id: Uuid) -> QueryResult<Option<Driver>> {
+    if let DbConn::Postgres(pg) = conn {
+        drivers::table
+            .find(id.to_string())
+            .select(drivers::id)
+            .for_share()
+            .load::<String>(pg)?;
+    }
+    find(conn, id)
+}
+
 pub fn find_by_licence(conn: &mut DbConn, number: &LicenceNumber) -> QueryResult<Option<Driver>> {
     drivers::table
         .filter(drivers::licence_number.eq(number.as_str()))

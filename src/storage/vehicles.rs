@@ -103,6 +103,19 @@ pub fn find(conn: &mut DbConn, id: Uuid) -> QueryResult<Option<Vehicle>> {
         .transpose()
 }
 
+/// Reads a vehicle and, on PostgreSQL, holds a share lock on its row until
+/// the transaction ends, so it cannot be retired or shrunk meanwhile.
+pub fn find_for_share(conn: &mut DbConn, id: Uuid) -> QueryResult<Option<Vehicle>> {
+    if let DbConn::Postgres(pg) = conn {
+        vehicles::table
+            .find(id.to_string())
+            .select(vehicles::id)
+            .for_share()
+            .load::<String>(pg)?;
+    }
+    find(conn, id)
+}
+
 pub fn find_by_plate(conn: &mut DbConn, plate: &Plate) -> QueryResult<Option<Vehicle>> {
     vehicles::table
         .filter(vehicles::plate.eq(plate.as_str()))

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{at, spawn_app};
+use crate::helpers::{at, at_utc, spawn_app};
 
 #[actix_web::test]
 async fn the_fleet_desk_registers_vehicles_with_checked_values() {
@@ -384,11 +384,21 @@ async fn a_driver_subscribes_to_their_trips_as_icalendar() {
         Some("text/calendar; charset=utf-8")
     );
     assert!(res.text.starts_with("BEGIN:VCALENDAR\r\n"));
+    let ical = "%Y%m%dT%H%M%SZ";
     assert!(
-        res.text.contains("DTSTART:20270301T010000Z\r\n"),
+        at_utc(0, "08:00", ical).ends_with("T010000Z"),
         "08:00 +07:00 is 01:00 UTC"
     );
-    assert!(res.text.contains("DTEND:20270301T030000Z\r\n"));
+    assert!(
+        res.text
+            .contains(&format!("DTSTART:{}\r\n", at_utc(0, "08:00", ical))),
+        "{}",
+        res.text
+    );
+    assert!(
+        res.text
+            .contains(&format!("DTEND:{}\r\n", at_utc(0, "10:00", ical)))
+    );
     assert!(res.text.contains("SUMMARY:14A-111.11 – Huyện Mộc Châu"));
     assert_eq!(res.text.matches("BEGIN:VEVENT").count(), 1);
 
@@ -429,18 +439,25 @@ async fn the_database_refuses_overlapping_holds_whatever_the_code_does() {
     };
     use diesel::RunQueryDsl;
     // 09:00–09:30 office time overlaps the held 08:00–10:30 (with turnaround).
+    let sql = "%Y-%m-%d %H:%M:%S";
     let clash = diesel::sql_query(insert(
         "00000000-0000-7000-8000-0000000000a1",
-        "2027-03-01 02:00:00",
-        "2027-03-01 02:30:00",
+        &at_utc(0, "09:00", sql),
+        &at_utc(0, "09:30", sql),
     ))
     .execute(&mut conn);
-    assert!(clash.is_err(), "an overlapping hold must be refused");
+    let err = clash
+        .expect_err("an overlapping hold must be refused")
+        .to_string();
+    assert!(
+        err.contains("occupancy_vehicle_no_overlap"),
+        "refused by the invariant: {err}"
+    );
     // Back-to-back after the turnaround is accepted: the refusal is about the overlap.
     diesel::sql_query(insert(
         "00000000-0000-7000-8000-0000000000a2",
-        "2027-03-01 03:30:00",
-        "2027-03-01 04:00:00",
+        &at_utc(0, "10:30", sql),
+        &at_utc(0, "11:00", sql),
     ))
     .execute(&mut conn)
     .unwrap();
@@ -515,5 +532,139 @@ async fn fleet_settings_are_an_administrators() {
         app.booked("clerk.btc", 1, &at(2, "07:00"), &at(2, "16:00"))
             .await["status"],
         "pending_approval"
+    );
+}
+
+#[actix_web::test]
+async fn a_trip_moved_off_for_maintenance_gets_a_car_freed_in_its_turnaround() {
+    let app = spawn_app().await;
+    let first = app.vehicle("14A-111.11", 5, "sedan").await;
+    let second = app.vehicle("14A-222.22", 5, "sedan").await;
+    app.driver("Lái xe Một", "B", None).await;
+    app.driver("Lái xe Hai", "B", None).await;
+    let a = app
+        .booked("clerk.btc", 1, &at(0, "08:00"), &at(0, "10:00"))
+        .await;
+    let b = app
+        .booked("clerk.btc", 1, &at(0, "08:00"), &at(0, "10:00"))
+        .await;
+    let a_car = a["vehicle"]["id"].as_str().unwrap().to_owned();
+    let other = if a_car == first {
+        second.clone()
+    } else {
+        first.clone()
+    };
+    assert_eq!(b["vehicle"]["id"], other);
+    // Maintenance on a's car from 10:15, inside a's turnaround (until 10:30).
+    let desk = app.token("dispatcher").await;
+    let block = json!({"starts_at": at(0, "10:15"), "ends_at": at(0, "12:00"), "reason": "Sửa chữa", "move_trips": true});
+    let res = app
+        .post(&format!("/api/v1/vehicles/{a_car}/blocks"), &desk, &block)
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    assert_eq!(
+        app.booking(a["id"].as_str().unwrap()).await["status"],
+        "waitlisted"
+    );
+    // Cancelling b frees the other car: a is offered it.
+    let clerk = app.token("clerk.btc").await;
+    let res = app
+        .post(
+            &format!("/api/v1/bookings/{}/cancel", b["id"].as_str().unwrap()),
+            &clerk,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let served = app.booking(a["id"].as_str().unwrap()).await;
+    assert_eq!(served["status"], "confirmed");
+    assert_eq!(served["vehicle"]["id"], other);
+}
+
+#[actix_web::test]
+async fn a_freed_car_reaches_a_trip_blocked_only_by_its_turnaround() {
+    let app = spawn_app().await;
+    app.vehicle("14A-111.11", 5, "sedan").await;
+    app.driver("Lái xe Một", "B", None).await;
+    // The car is held 10:15–11:00; a trip 08:00–10:00 needs it until 10:30.
+    let later = app
+        .booked("clerk.btc", 1, &at(0, "10:15"), &at(0, "11:00"))
+        .await;
+    let early = app
+        .booked("clerk.btc", 1, &at(0, "08:00"), &at(0, "10:00"))
+        .await;
+    assert_eq!(early["status"], "waitlisted");
+    let clerk = app.token("clerk.btc").await;
+    let res = app
+        .post(
+            &format!("/api/v1/bookings/{}/cancel", later["id"].as_str().unwrap()),
+            &clerk,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(
+        app.booking(early["id"].as_str().unwrap()).await["status"],
+        "confirmed"
+    );
+}
+
+#[actix_web::test]
+async fn more_seats_than_the_drivers_licence_covers_is_refused() {
+    let app = spawn_app().await;
+    let car = app.vehicle("14A-111.11", 9, "van").await;
+    app.driver("Lái xe hạng B", "B", None).await;
+    let trip = app
+        .booked("clerk.btc", 2, &at(0, "08:00"), &at(0, "10:00"))
+        .await;
+    assert_eq!(trip["status"], "confirmed");
+    let desk = app.token("dispatcher").await;
+    // Class B covers 8 passengers (9 seats); 10 seats need D1.
+    let res = app
+        .patch(
+            &format!("/api/v1/vehicles/{car}"),
+            &desk,
+            &json!({"seats": 10}),
+        )
+        .await;
+    assert_eq!(
+        res.problem(409, "vehicle_in_use")["clashing_bookings"],
+        json!([trip["id"]])
+    );
+    let res = app
+        .patch(
+            &format!("/api/v1/vehicles/{car}"),
+            &desk,
+            &json!({"seats": 8}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+}
+
+#[actix_web::test]
+async fn a_trip_past_its_start_is_not_moved_by_maintenance() {
+    let app = spawn_app().await;
+    let car = app.vehicle("14A-111.11", 5, "sedan").await;
+    app.driver("Lái xe Một", "B", None).await;
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let end = soon + chrono::Duration::hours(2);
+    let trip = app
+        .booked("clerk.btc", 1, &soon.to_rfc3339(), &end.to_rfc3339())
+        .await;
+    assert_eq!(trip["status"], "confirmed");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let desk = app.token("dispatcher").await;
+    let block = json!({"starts_at": soon.to_rfc3339(), "ends_at": (end + chrono::Duration::hours(1)).to_rfc3339(),
+                       "reason": "Hỏng xe", "move_trips": true});
+    let res = app
+        .post(&format!("/api/v1/vehicles/{car}/blocks"), &desk, &block)
+        .await;
+    assert_eq!(
+        res.problem(409, "trip_under_way")["clashing_bookings"],
+        json!([trip["id"]])
+    );
+    assert_eq!(
+        app.booking(trip["id"].as_str().unwrap()).await["status"],
+        "confirmed"
     );
 }

@@ -398,10 +398,29 @@ impl TestApp {
     }
 }
 
-/// A future Monday, so trips are never in the past: `at(day, "08:00")` is
-/// that day (0 = Monday 1 March 2027) at 08:00 office time (UTC+7).
+/// The first Monday at least two weeks ahead (office time), so trips built
+/// from it are always in the future whenever the tests run.
+pub fn base_monday() -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let soon = today + chrono::Duration::days(14);
+    soon + chrono::Duration::days(i64::from((7 - soon.weekday().num_days_from_monday()) % 7))
+}
+
+/// `at(day, "08:00")`: that many days after [`base_monday`] at 08:00 office
+/// time (UTC+7), as RFC 3339.
 pub fn at(day: u32, hhmm: &str) -> String {
-    format!("2027-03-{:02}T{hhmm}:00+07:00", 1 + day)
+    let date = base_monday() + chrono::Duration::days(i64::from(day));
+    format!("{}T{hhmm}:00+07:00", date.format("%Y-%m-%d"))
+}
+
+/// The same instant in UTC, formatted as `format` (e.g. for SQL or iCalendar).
+pub fn at_utc(day: u32, hhmm: &str, format: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(&at(day, hhmm))
+        .unwrap()
+        .to_utc()
+        .format(format)
+        .to_string()
 }
 
 impl TestApp {

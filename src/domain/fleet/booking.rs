@@ -203,10 +203,15 @@ pub struct Booking {
 }
 
 impl Booking {
-    /// The status as of `now`: a waitlisted request whose start has passed
-    /// is unfulfilled, even before the periodic sweep records it.
+    /// The status as of `now`: a waitlisted (or never approved) request
+    /// whose start has passed is unfulfilled, even before the periodic
+    /// sweep records it.
     pub fn status_at(&self, now: chrono::DateTime<chrono::Utc>) -> BookingStatus {
-        if self.status == BookingStatus::Waitlisted && self.range.start() <= now {
+        let waiting = matches!(
+            self.status,
+            BookingStatus::Waitlisted | BookingStatus::PendingApproval
+        );
+        if waiting && self.range.start() <= now {
             BookingStatus::Unfulfilled
         } else {
             self.status

@@ -222,6 +222,7 @@ fn parse_cursor(raw: &str) -> Result<(DateTime<Utc>, Uuid), ParseError> {
         .parse::<i64>()
         .ok()
         .and_then(DateTime::from_timestamp_micros)
+        .filter(|t| (1..=9999).contains(&chrono::Datelike::year(t)))
         .ok_or_else(bad)?;
     Ok((t, Uuid::parse_str(id).map_err(|_| bad())?))
 }
@@ -466,6 +467,9 @@ async fn act<R: RoleSet + 'static>(
     let principal = auth.principal.clone();
     let actor = auth.actor();
     let v = in_tx(&state, move |conn, ctx| {
+        // Lock first, so the visibility and crew checks see the row the
+        // action will change (not one reassigned meanwhile).
+        bookings::lock(conn, id)?;
         visible(conn, &principal, id)?;
         let booking = f(conn, &actor, ctx)?;
         Ok(views(conn, &[booking])?.remove(0))

@@ -109,6 +109,26 @@ fn auto_assign(
         }
         let mut raced = false;
         for (vehicle_id, driver_id) in plan {
+            // Another transaction may have retired the vehicle or changed the
+            // driver since the snapshot: re-read both under a share lock
+            // (PostgreSQL) before holding them.
+            let still_fits = match (
+                vehicles::find_for_share(conn, vehicle_id)?,
+                drivers::find_for_share(conn, driver_id)?,
+            ) {
+                (Some(v), Some(d)) => {
+                    v.status == VehicleStatus::Active
+                        && need.vehicle_fits(v.seats.get(), v.category)
+                        && d.status == DriverStatus::Active
+                        && d.licence_class.covers(v.seats.get())
+                        && d.licence_expires_on >= need.last_day
+                }
+                _ => false,
+            };
+            if !still_fits {
+                raced = true;
+                continue;
+            }
             match occupancy::hold_booking(conn, booking.id, vehicle_id, driver_id, &window)? {
                 Ok(()) => {
                     booking.status = BookingStatus::Confirmed;
@@ -311,7 +331,7 @@ pub fn assign(
             "The trip's start time has passed; it can no longer be assigned.",
         ));
     }
-    let vehicle = vehicles::find(conn, vehicle_id)?
+    let vehicle = vehicles::find_for_share(conn, vehicle_id)?
         .filter(|v| v.status == VehicleStatus::Active)
         .ok_or_else(|| {
             OpError::invalid(
@@ -319,7 +339,7 @@ pub fn assign(
                 ParseError::new("vehicle_unknown", "No active vehicle has this id."),
             )
         })?;
-    let driver = drivers::find(conn, driver_id)?
+    let driver = drivers::find_for_share(conn, driver_id)?
         .filter(|d| d.status == DriverStatus::Active)
         .ok_or_else(|| {
             OpError::invalid(
@@ -534,14 +554,28 @@ pub fn complete(
     occupancy::release_booking(conn, id)?;
     bookings::save_state(conn, &after, ctx.now)?;
     if input.odometer_end > vehicle.odometer_km {
+        let previous = vehicle.clone();
         vehicle.odometer_km = input.odometer_end;
         vehicles::update(conn, &vehicle, ctx.now)?;
+        audit::record(
+            conn,
+            &Change {
+                actor,
+                action: "odometer",
+                entity_type: "vehicle",
+                entity_id: vehicle.id,
+                board_id: None,
+                before: Some(audit::snapshot(&previous)),
+                after: Some(audit::snapshot(&vehicle)),
+            },
+            ctx.now,
+        )?;
     }
     record(conn, actor, "complete", Some(&before), &after, ctx)?;
     // Finishing early frees the rest of the planned window.
     let planned = ctx.window(&before.range);
     if planned.end() > ctx.now
-        && let Ok(rest) = TimeRange::new(ctx.now.max(planned.start()), planned.end())
+        && let Some(rest) = TimeRange::spanning(ctx.now.max(planned.start()), planned.end())
     {
         retry_waitlist(conn, ctx, Some(&rest))?;
     }
@@ -555,7 +589,11 @@ pub fn retry_waitlist(
     ctx: &FleetContext,
     window: Option<&TimeRange>,
 ) -> Result<Vec<Uuid>, OpError> {
-    let waiting = bookings::waitlisted(conn, window, ctx.now, WAITLIST_BATCH)?;
+    // A waiting trip ending up to one turnaround gap before the freed time
+    // also needed it (its window includes the gap after it).
+    let widened =
+        window.and_then(|w| TimeRange::spanning(w.start() - ctx.policy.turnaround(), w.end()));
+    let waiting = bookings::waitlisted(conn, widened.as_ref(), ctx.now, WAITLIST_BATCH)?;
     let mut served = Vec::new();
     for before in waiting {
         let mut after = before.clone();

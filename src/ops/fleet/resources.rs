@@ -127,16 +127,23 @@ pub fn update_vehicle(
         ));
     }
     let weakens = after.status == VehicleStatus::Retired && before.status == VehicleStatus::Active
-        || after.seats < before.seats
+        || after.seats != before.seats
         || after.category != before.category;
     if weakens {
         let holders = future_holders(conn, Resource::Vehicle(before.id), ctx)?;
-        let affected: Vec<Uuid> = bookings::by_ids(conn, &holders)?
+        let trips = bookings::by_ids(conn, &holders)?;
+        // More seats can need a higher licence class than the assigned driver has.
+        let driver_ids: Vec<Uuid> = trips.iter().filter_map(|b| b.driver_id).collect();
+        let crew = drivers::by_ids(conn, &driver_ids)?;
+        let affected: Vec<Uuid> = trips
             .into_iter()
             .filter(|b| {
                 after.status == VehicleStatus::Retired
                     || after.seats.passengers() < b.passengers
                     || b.category_wish.is_some_and(|c| c != after.category)
+                    || b.driver_id
+                        .and_then(|d| crew.get(&d))
+                        .is_some_and(|d| !d.licence_class.covers(after.seats.get()))
             })
             .map(|b| b.id)
             .collect();
@@ -338,9 +345,11 @@ pub fn add_block(
     }
     let holders = occupancy::bookings_holding(conn, resource, &range)?;
     let trips = bookings::by_ids(conn, &holders)?;
+    // A trip whose start has passed is under way even if nobody pressed
+    // start yet: it cannot be sent back to the waitlist.
     let underway: Vec<Uuid> = trips
         .iter()
-        .filter(|b| b.status == BookingStatus::InProgress)
+        .filter(|b| b.status == BookingStatus::InProgress || b.range.start() <= ctx.now)
         .map(|b| b.id)
         .collect();
     if !underway.is_empty() {
