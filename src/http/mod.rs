@@ -13,6 +13,7 @@ pub mod observe;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod writer;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

@@ -13,6 +13,8 @@ use crate::storage::{DbConn, Pool};
 
 pub struct AppState {
     pub pool: Pool,
+    /// Group commit of SQLite writes; `None` on PostgreSQL.
+    writer: Option<crate::http::writer::Writer>,
     pub tokens: TokenKeys,
     pub throttle: Mutex<LoginThrottle>,
     pub metrics: Metrics,
@@ -20,7 +22,16 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(pool: Pool, tokens: TokenKeys, throttle: ThrottlePolicy) -> Self {
+        let writer = match pool.get() {
+            Ok(conn) if conn.backend() == crate::storage::Backend::Sqlite => {
+                crate::http::writer::Writer::start(conn)
+                    .map_err(|e| tracing::error!(error = %e, "cannot start the SQLite writer; writes go directly"))
+                    .ok()
+            }
+            _ => None,
+        };
         Self {
+            writer,
             pool,
             tokens,
             throttle: Mutex::new(LoginThrottle::new(throttle)),
@@ -41,6 +52,19 @@ impl AppState {
             f(&mut conn)
         })
         .await?
+    }
+
+    /// Runs `f` in a write transaction: group-committed on SQLite, an
+    /// ordinary transaction on PostgreSQL.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.writer {
+            Some(writer) => writer.write(f).await,
+            None => self.db(move |conn| crate::storage::write_tx(conn, f)).await,
+        }
     }
 
     pub fn throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {

@@ -31,7 +31,7 @@ use crate::http::routes::vehicles::VehicleView;
 use crate::http::state::AppState;
 use crate::ops::fleet::FleetContext;
 use crate::ops::fleet::bookings::{self as ops, Completion, NewBooking};
-use crate::storage::{DbConn, bookings, drivers, vehicles, write_tx};
+use crate::storage::{DbConn, bookings, drivers, vehicles};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VehicleBrief {
@@ -338,11 +338,9 @@ fn in_tx<T: Send + 'static>(
     state: &web::Data<AppState>,
     f: impl FnOnce(&mut DbConn, &FleetContext) -> Result<T, ApiError> + Send + 'static,
 ) -> impl std::future::Future<Output = Result<T, ApiError>> + '_ {
-    state.db(move |conn| {
-        write_tx(conn, |conn| {
-            let ctx = FleetContext::load(conn, clock::now())?;
-            f(conn, &ctx)
-        })
+    state.write(move |conn| {
+        let ctx = FleetContext::load(conn, clock::now())?;
+        f(conn, &ctx)
     })
 }
 
