@@ -364,7 +364,9 @@ async fn the_dispatcher_assigns_by_hand_with_the_same_checks() {
     let kept = app.booking(&w).await;
     assert_eq!(kept["status"], "confirmed");
     assert_eq!(kept["vehicle"]["id"], van);
-    let probe = app.booked("clerk.btc", 1, &at(0, "08:15"), &at(0, "08:45")).await;
+    let probe = app
+        .booked("clerk.btc", 1, &at(0, "08:15"), &at(0, "08:45"))
+        .await;
     assert_eq!(probe["status"], "waitlisted");
     action(&app, "clerk.btc", &id(&probe), "cancel", json!({})).await;
     // A B licence does not cover the 16-seat van.
