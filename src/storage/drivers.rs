@@ -202,12 +202,25 @@ pub fn free(
     let start = to_db_time(window.start());
     let end = to_db_time(window.end());
     let earliest = to_db_time(super::occupancy::earliest_overlapping_start(window));
+    let recent = to_db_time(window.start() - chrono::Duration::seconds(86_402));
     drivers::table
         .filter(drivers::status.eq(DriverStatus::Active.as_str()))
         .filter(drivers::licence_expires_on.ge(valid_through))
+        // Two searches, each bounded on both sides by the index: short holds
+        // (a day or less, guaranteed by a check constraint) start at most a
+        // day before the window; long ones within the longest range.
         .filter(not(exists(
             occupancy::table
                 .filter(occupancy::driver_id.eq(drivers::id.nullable()))
+                .filter(occupancy::long_hold.eq(false))
+                .filter(occupancy::starts_at.ge(recent))
+                .filter(occupancy::starts_at.lt(end))
+                .filter(occupancy::ends_at.gt(start)),
+        )))
+        .filter(not(exists(
+            occupancy::table
+                .filter(occupancy::driver_id.eq(drivers::id.nullable()))
+                .filter(occupancy::long_hold.eq(true))
                 .filter(occupancy::starts_at.lt(end))
                 .filter(occupancy::starts_at.gt(earliest))
                 .filter(occupancy::ends_at.gt(start)),

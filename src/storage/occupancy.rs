@@ -65,6 +65,7 @@ fn insert_row(
             occupancy::block_id.eq(block_id.map(|b| b.to_string())),
             occupancy::starts_at.eq(to_db_time(window.start())),
             occupancy::ends_at.eq(to_db_time(window.end())),
+            occupancy::long_hold.eq(window.duration() > chrono::Duration::days(1)),
         ))
         .execute(conn)?;
     Ok(())

@@ -142,6 +142,7 @@ diesel::table! {
         block_id -> Nullable<Text>,
         starts_at -> Timestamp,
         ends_at -> Timestamp,
+        long_hold -> Bool,
     }
 }
 

@@ -668,3 +668,49 @@ async fn a_trip_past_its_start_is_not_moved_by_maintenance() {
         "confirmed"
     );
 }
+
+#[actix_web::test]
+async fn a_long_maintenance_window_blocks_its_last_days_too() {
+    let app = spawn_app().await;
+    let car = app.vehicle("14A-111.11", 5, "sedan").await;
+    app.driver("Lái xe Một", "B", None).await;
+    let desk = app.token("dispatcher").await;
+    let block =
+        json!({"starts_at": at(0, "07:00"), "ends_at": at(5, "17:00"), "reason": "Đại tu máy"});
+    let res = app
+        .post(&format!("/api/v1/vehicles/{car}/blocks"), &desk, &block)
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    // Four days into the five-day window the car is still not assignable.
+    assert_eq!(
+        app.booked("clerk.btc", 1, &at(4, "08:00"), &at(4, "09:00"))
+            .await["status"],
+        "waitlisted"
+    );
+    // After it, it is.
+    assert_eq!(
+        app.booked("clerk.btc", 1, &at(6, "08:00"), &at(6, "09:00"))
+            .await["status"],
+        "confirmed"
+    );
+    // The database refuses a multi-day hold marked short (which the
+    // one-day look-back of overlap searches would miss).
+    use diesel::RunQueryDsl;
+    let sql = "%Y-%m-%d %H:%M:%S";
+    let mut conn = app.db.connect();
+    let mislabelled = diesel::sql_query(format!(
+        "INSERT INTO occupancy (id, vehicle_id, block_id, starts_at, ends_at) \
+         VALUES ('00000000-0000-7000-8000-0000000000b1', '{car}', '{}', '{}', '{}')",
+        res.json()["id"].as_str().unwrap(),
+        at_utc(10, "08:00", sql),
+        at_utc(12, "08:00", sql)
+    ))
+    .execute(&mut conn);
+    let err = mislabelled
+        .expect_err("a two-day short hold must be refused")
+        .to_string();
+    assert!(
+        err.contains("occupancy_short_is_short") || err.contains("CHECK"),
+        "{err}"
+    );
+}

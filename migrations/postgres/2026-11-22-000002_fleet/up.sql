@@ -116,12 +116,16 @@ CREATE TABLE occupancy (
     block_id    TEXT REFERENCES blocks (id),
     starts_at   TIMESTAMP NOT NULL,
     ends_at     TIMESTAMP NOT NULL,
+    long_hold   BOOLEAN NOT NULL DEFAULT FALSE,
     CHECK ((vehicle_id IS NULL) <> (driver_id IS NULL)),
     CHECK ((booking_id IS NULL) <> (block_id IS NULL)),
-    CHECK (ends_at > starts_at)
+    CHECK (ends_at > starts_at),
+    -- Holds of a day or less are 'short': overlap searches look back only
+    -- one day for them, which this check makes safe.
+    CONSTRAINT occupancy_short_is_short CHECK (long_hold OR ends_at - starts_at <= interval '1 day')
 );
-CREATE INDEX occupancy_vehicle_idx ON occupancy (vehicle_id, starts_at);
-CREATE INDEX occupancy_driver_idx ON occupancy (driver_id, starts_at);
+CREATE INDEX occupancy_vehicle_idx ON occupancy (vehicle_id, long_hold, starts_at);
+CREATE INDEX occupancy_driver_idx ON occupancy (driver_id, long_hold, starts_at);
 CREATE INDEX occupancy_booking_id_idx ON occupancy (booking_id);
 CREATE INDEX occupancy_block_id_idx ON occupancy (block_id);
 

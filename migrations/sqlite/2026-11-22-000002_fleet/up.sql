@@ -114,19 +114,29 @@ CREATE TABLE occupancy (
     block_id    TEXT REFERENCES blocks (id),
     starts_at   TEXT NOT NULL,
     ends_at     TEXT NOT NULL,
+    long_hold   INTEGER NOT NULL DEFAULT 0 CHECK (long_hold IN (0, 1)),
     CHECK ((vehicle_id IS NULL) <> (driver_id IS NULL)),
     CHECK ((booking_id IS NULL) <> (block_id IS NULL)),
-    CHECK (ends_at > starts_at)
+    CHECK (ends_at > starts_at),
+    -- Holds of a day or less are 'short': overlap searches look back only
+    -- one day for them, which this check makes safe.
+    CONSTRAINT occupancy_short_is_short CHECK (long_hold = 1 OR unixepoch(ends_at) - unixepoch(starts_at) <= 86400)
 ) STRICT;
-CREATE INDEX occupancy_vehicle_idx ON occupancy (vehicle_id, starts_at);
-CREATE INDEX occupancy_driver_idx ON occupancy (driver_id, starts_at);
+CREATE INDEX occupancy_vehicle_idx ON occupancy (vehicle_id, long_hold, starts_at);
+CREATE INDEX occupancy_driver_idx ON occupancy (driver_id, long_hold, starts_at);
 CREATE INDEX occupancy_booking_id_idx ON occupancy (booking_id);
 CREATE INDEX occupancy_block_id_idx ON occupancy (block_id);
 
 CREATE TRIGGER occupancy_vehicle_no_overlap BEFORE INSERT ON occupancy
 WHEN NEW.vehicle_id IS NOT NULL AND EXISTS (
     SELECT 1 FROM occupancy o
-    WHERE o.vehicle_id = NEW.vehicle_id AND o.starts_at < NEW.ends_at AND o.ends_at > NEW.starts_at)
+    WHERE o.vehicle_id = NEW.vehicle_id AND o.long_hold = 0
+      AND o.starts_at >= datetime(NEW.starts_at, '-86402 seconds')
+      AND o.starts_at < NEW.ends_at AND o.ends_at > NEW.starts_at
+    UNION ALL
+    SELECT 1 FROM occupancy o
+    WHERE o.vehicle_id = NEW.vehicle_id AND o.long_hold = 1
+      AND o.starts_at < NEW.ends_at AND o.ends_at > NEW.starts_at)
 BEGIN
     SELECT RAISE(ABORT, 'occupancy_vehicle_no_overlap');
 END;
@@ -134,7 +144,13 @@ END;
 CREATE TRIGGER occupancy_driver_no_overlap BEFORE INSERT ON occupancy
 WHEN NEW.driver_id IS NOT NULL AND EXISTS (
     SELECT 1 FROM occupancy o
-    WHERE o.driver_id = NEW.driver_id AND o.starts_at < NEW.ends_at AND o.ends_at > NEW.starts_at)
+    WHERE o.driver_id = NEW.driver_id AND o.long_hold = 0
+      AND o.starts_at >= datetime(NEW.starts_at, '-86402 seconds')
+      AND o.starts_at < NEW.ends_at AND o.ends_at > NEW.starts_at
+    UNION ALL
+    SELECT 1 FROM occupancy o
+    WHERE o.driver_id = NEW.driver_id AND o.long_hold = 1
+      AND o.starts_at < NEW.ends_at AND o.ends_at > NEW.starts_at)
 BEGIN
     SELECT RAISE(ABORT, 'occupancy_driver_no_overlap');
 END;
