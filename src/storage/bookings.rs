@@ -188,7 +188,9 @@ pub fn by_ids(conn: &mut DbConn, ids: &[Uuid]) -> QueryResult<Vec<Booking>> {
 
 #[derive(Debug, Default, Clone)]
 pub struct BookingFilter {
+    /// The status as of `now`.
     pub status: Option<BookingStatus>,
+    pub now: DateTime<Utc>,
     pub board_id: Option<Uuid>,
     pub vehicle_id: Option<Uuid>,
     pub driver_id: Option<Uuid>,
@@ -218,8 +220,31 @@ pub fn list(
         BookingScope::Driver(d) => query = query.filter(bookings::driver_id.eq(d.to_string())),
         BookingScope::Nothing => return Ok(Vec::new()),
     }
-    if let Some(s) = filter.status {
-        query = query.filter(bookings::status.eq(s.as_str()));
+    // Statuses as of `filter.now`: a waiting request whose start has passed
+    // is unfulfilled even before the sweep records it (see
+    // `Booking::status_at`).
+    let waiting = [
+        BookingStatus::Waitlisted.as_str(),
+        BookingStatus::PendingApproval.as_str(),
+    ];
+    let now = to_db_time(filter.now);
+    match filter.status {
+        None => {}
+        Some(BookingStatus::Unfulfilled) => {
+            query = query.filter(
+                bookings::status
+                    .eq(BookingStatus::Unfulfilled.as_str())
+                    .or(bookings::status
+                        .eq_any(waiting)
+                        .and(bookings::starts_at.le(now))),
+            );
+        }
+        Some(s @ (BookingStatus::Waitlisted | BookingStatus::PendingApproval)) => {
+            query = query
+                .filter(bookings::status.eq(s.as_str()))
+                .filter(bookings::starts_at.gt(now));
+        }
+        Some(s) => query = query.filter(bookings::status.eq(s.as_str())),
     }
     if let Some(b) = filter.board_id {
         query = query.filter(bookings::board_id.eq(b.to_string()));

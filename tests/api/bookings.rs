@@ -627,8 +627,19 @@ async fn a_waitlisted_request_whose_start_passes_is_unfulfilled() {
     let b = res.json();
     assert_eq!(b["status"], "waitlisted", "no vehicles at all");
     std::thread::sleep(std::time::Duration::from_millis(2500));
-    // Read: shown as unfulfilled at once.
+    // Read: shown as unfulfilled at once, in single reads and in lists.
     assert_eq!(app.booking(&id(&b)).await["status"], "unfulfilled");
+    let desk = app.token("dispatcher").await;
+    let listed = app
+        .get("/api/v1/bookings?status=unfulfilled", &desk)
+        .await
+        .json();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+    let waiting = app
+        .get("/api/v1/bookings?status=waitlisted", &desk)
+        .await
+        .json();
+    assert_eq!(waiting["items"].as_array().unwrap().len(), 0);
     // The sweep records it, so reports see it too.
     let mut conn = app.db.connect();
     let swept = sharedoffice::storage::write_tx(&mut conn, |c| {

@@ -258,6 +258,7 @@ pub async fn list_bookings(
     let limit = limit.get();
     let filter = bookings::BookingFilter {
         status,
+        now: clock::now(),
         board_id: q.board_id,
         vehicle_id: q.vehicle_id,
         driver_id: q.driver_id,
