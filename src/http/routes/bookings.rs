@@ -167,6 +167,14 @@ fn views(conn: &mut DbConn, list: &[Booking]) -> Result<Vec<BookingView>, ApiErr
     Ok(list.iter().map(|b| view(b, &fleet, &crew, now)).collect())
 }
 
+/// The view of a booking just written, read outside the write transaction
+/// (the writer's time is kept for the writes).
+async fn view_of(state: &web::Data<AppState>, booking: Booking) -> Result<BookingView, ApiError> {
+    state
+        .db(move |conn| Ok(views(conn, &[booking])?.remove(0)))
+        .await
+}
+
 /// The caller's booking scope (a driver's is their own trips).
 fn scope(conn: &mut DbConn, p: &Principal) -> Result<BookingScope, ApiError> {
     let driver_id = if p.role == Role::Driver {
@@ -440,11 +448,11 @@ pub async fn create_booking(
     };
     let actor = auth.actor();
     let requester = auth.principal.user_id;
-    let v = in_tx(&state, move |conn, ctx| {
-        let booking = ops::create(conn, &actor, requester, new, ctx)?;
-        Ok(views(conn, &[booking])?.remove(0))
+    let booking = in_tx(&state, move |conn, ctx| {
+        Ok(ops::create(conn, &actor, requester, new, ctx)?)
     })
     .await?;
+    let v = view_of(&state, booking).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/bookings/{}", v.id)))
         .json(v))
@@ -465,16 +473,15 @@ async fn act<R: RoleSet + 'static>(
 ) -> Result<web::Json<BookingView>, ApiError> {
     let principal = auth.principal.clone();
     let actor = auth.actor();
-    let v = in_tx(&state, move |conn, ctx| {
+    let booking = in_tx(&state, move |conn, ctx| {
         // Lock first, so the visibility and crew checks see the row the
         // action will change (not one reassigned meanwhile).
         bookings::lock(conn, id)?;
         visible(conn, &principal, id)?;
-        let booking = f(conn, &actor, ctx)?;
-        Ok(views(conn, &[booking])?.remove(0))
+        f(conn, &actor, ctx)
     })
     .await?;
-    Ok(web::Json(v))
+    Ok(web::Json(view_of(&state, booking).await?))
 }
 
 /// Approve a request that policy sent to approval (manager); it is then

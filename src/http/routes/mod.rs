@@ -12,9 +12,6 @@ pub mod settings;
 pub mod users;
 pub mod vehicles;
 
-use serde::Serialize;
-use utoipa::ToSchema;
-
 /// Keyset pagination: pass `next_cursor` back as `cursor` for the next page;
 /// it is absent on the last page.
 pub(crate) fn next_cursor<T>(
@@ -27,10 +24,4 @@ pub(crate) fn next_cursor<T>(
     } else {
         None
     }
-}
-
-/// An empty object, for actions that return nothing else.
-#[derive(Serialize, ToSchema)]
-pub struct Ok {
-    pub ok: bool,
 }

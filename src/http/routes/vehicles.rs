@@ -375,6 +375,19 @@ pub(crate) fn parse_block(b: &CreateBlock) -> Result<(TimeRange, String), ApiErr
     Ok((range, reason))
 }
 
+/// 404 unless the vehicle or driver exists.
+fn check_exists(conn: &mut crate::storage::DbConn, resource: Resource) -> Result<(), ApiError> {
+    let exists = match resource {
+        Resource::Vehicle(id) => vehicles::find(conn, id)?.is_some(),
+        Resource::Driver(id) => crate::storage::drivers::find(conn, id)?.is_some(),
+    };
+    if exists {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(resource.kind()))
+    }
+}
+
 pub(crate) async fn create_block_for(
     state: web::Data<AppState>,
     actor: crate::domain::audit::Actor,
@@ -386,13 +399,7 @@ pub(crate) async fn create_block_for(
     let (block, moved) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let exists = match resource {
-                    Resource::Vehicle(id) => vehicles::find(conn, id)?.is_some(),
-                    Resource::Driver(id) => crate::storage::drivers::find(conn, id)?.is_some(),
-                };
-                if !exists {
-                    return Err(ApiError::not_found(resource.kind()));
-                }
+                check_exists(conn, resource)?;
                 let ctx = FleetContext::load(conn, clock::now())?;
                 Ok(resources::add_block(
                     conn, &actor, resource, range, reason, move_trips, &ctx,
@@ -412,13 +419,7 @@ pub(crate) async fn list_blocks_for(
 ) -> Result<Vec<BlockView>, ApiError> {
     let list = state
         .db(move |conn| {
-            let exists = match resource {
-                Resource::Vehicle(id) => vehicles::find(conn, id)?.is_some(),
-                Resource::Driver(id) => crate::storage::drivers::find(conn, id)?.is_some(),
-            };
-            if !exists {
-                return Err(ApiError::not_found(resource.kind()));
-            }
+            check_exists(conn, resource)?;
             Ok(blocks::list(
                 conn,
                 resource,
