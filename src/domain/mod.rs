@@ -6,6 +6,7 @@ pub mod audit;
 pub mod board;
 pub mod error;
 pub mod fleet;
+pub mod ledger;
 pub mod login_throttle;
 pub mod money;
 pub mod page;

@@ -1,0 +1,14 @@
+DROP TABLE reconciliation_notes;
+DROP TABLE reconciliation_matches;
+DROP TABLE statement_lines;
+DROP TABLE reconciliations;
+DROP TABLE expense_lines;
+DROP TABLE expenses;
+DROP TABLE spending_norms;
+DROP TABLE commitments;
+DROP TABLE journal_lines;
+DROP TABLE journal_entries;
+DROP TABLE allocations;
+DROP TABLE periods;
+DROP TABLE budget_lines;
+DROP TABLE accounts;
