@@ -38,6 +38,9 @@ pub struct Problem {
     /// window over confirmed trips).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub clashing_bookings: Vec<uuid::Uuid>,
+    /// The budget position behind a `budget_exceeded` refusal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<crate::ops::ledger::budget::BudgetShortfall>,
     /// The request id (also in the `X-Request-Id` header); quote it when
     /// reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,6 +103,12 @@ pub enum ApiError {
         detail: String,
         bookings: Vec<uuid::Uuid>,
     },
+    /// 409 `budget_exceeded`: a `stop` budget line has not enough available.
+    #[error("{detail}")]
+    BudgetExceeded {
+        detail: String,
+        budget: Box<crate::ops::ledger::budget::BudgetShortfall>,
+    },
     /// 413 `payload_too_large`.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -145,6 +154,7 @@ impl ApiError {
             | ApiError::Conflict { code, .. }
             | ApiError::Clashes { code, .. } => code,
             ApiError::Validation(_) => "validation_failed",
+            ApiError::BudgetExceeded { .. } => "budget_exceeded",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -186,6 +196,10 @@ impl ApiError {
                 ApiError::Clashes { bookings, .. } => bookings.clone(),
                 _ => Vec::new(),
             },
+            budget: match self {
+                ApiError::BudgetExceeded { budget, .. } => Some((**budget).clone()),
+                _ => None,
+            },
             request_id: current_request_id(),
         }
     }
@@ -199,7 +213,9 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } | ApiError::Clashes { .. } => StatusCode::CONFLICT,
+            ApiError::Conflict { .. }
+            | ApiError::Clashes { .. }
+            | ApiError::BudgetExceeded { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -370,6 +386,9 @@ impl From<crate::ops::OpError> for ApiError {
                 detail,
                 bookings,
             },
+            OpError::BudgetExceeded { detail, budget } => {
+                ApiError::BudgetExceeded { detail, budget }
+            }
             OpError::Db(e) => e.into(),
         }
     }

@@ -3,6 +3,7 @@
 //! command line, so both enforce the same rules.
 
 pub mod fleet;
+pub mod ledger;
 pub mod organisation;
 
 use crate::domain::ParseError;
@@ -28,6 +29,12 @@ pub enum OpError {
         code: &'static str,
         detail: String,
         bookings: Vec<uuid::Uuid>,
+    },
+    /// A `stop` budget line has not enough available.
+    #[error("{detail}")]
+    BudgetExceeded {
+        detail: String,
+        budget: Box<crate::ops::ledger::budget::BudgetShortfall>,
     },
     #[error(transparent)]
     Db(#[from] diesel::result::Error),

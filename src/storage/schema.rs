@@ -146,7 +146,220 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    accounts (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        reconcilable -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    budget_lines (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        control -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    periods (period) {
+        period -> Text,
+        status -> Text,
+        closed_at -> Nullable<Timestamp>,
+        closed_by -> Nullable<Text>,
+        forced_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    allocations (id) {
+        id -> Text,
+        fiscal_year -> Integer,
+        board_id -> Text,
+        budget_line_id -> Text,
+        amount_minor -> BigInt,
+        reason -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Text,
+        entry_date -> Date,
+        period -> Text,
+        description -> Text,
+        reference -> Nullable<Text>,
+        source -> Text,
+        source_id -> Nullable<Text>,
+        reverses_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    journal_lines (id) {
+        id -> Text,
+        entry_id -> Text,
+        line_no -> Integer,
+        entry_date -> Date,
+        account_id -> Text,
+        board_id -> Text,
+        budget_line_id -> Text,
+        debit_minor -> BigInt,
+        credit_minor -> BigInt,
+        memo -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    commitments (id) {
+        id -> Text,
+        source -> Text,
+        source_id -> Text,
+        fiscal_year -> Integer,
+        board_id -> Text,
+        budget_line_id -> Text,
+        amount_minor -> BigInt,
+        status -> Text,
+        journal_entry_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    spending_norms (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        unit -> Text,
+        amount_minor -> BigInt,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expenses (id) {
+        id -> Text,
+        board_id -> Text,
+        budget_line_id -> Text,
+        expense_date -> Date,
+        description -> Text,
+        status -> Text,
+        total_minor -> BigInt,
+        over_norm -> Bool,
+        override_reason -> Nullable<Text>,
+        overridden_by -> Nullable<Text>,
+        submitted_by -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        journal_entry_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expense_lines (id) {
+        id -> Text,
+        expense_id -> Text,
+        line_no -> Integer,
+        norm_code -> Text,
+        norm_id -> Nullable<Text>,
+        description -> Nullable<Text>,
+        quantity_centi -> BigInt,
+        unit_amount_minor -> BigInt,
+        claimed_minor -> BigInt,
+        allowed_minor -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    reconciliations (id) {
+        id -> Text,
+        account_id -> Text,
+        period -> Text,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        reconciled_by -> Nullable<Text>,
+        reconciled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    statement_lines (id) {
+        id -> Text,
+        reconciliation_id -> Text,
+        row_no -> Integer,
+        value_date -> Date,
+        amount_minor -> BigInt,
+        reference -> Nullable<Text>,
+        description -> Nullable<Text>,
+        explanation -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    reconciliation_matches (statement_line_id) {
+        reconciliation_id -> Text,
+        statement_line_id -> Text,
+        journal_line_id -> Text,
+        method -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reconciliation_notes (reconciliation_id, journal_line_id) {
+        reconciliation_id -> Text,
+        journal_line_id -> Text,
+        note -> Text,
+    }
+}
+
 diesel::joinable!(users -> boards (board_id));
+diesel::joinable!(journal_lines -> journal_entries (entry_id));
+diesel::joinable!(journal_lines -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
-    boards, users, audit_log, settings, vehicles, drivers, blocks, bookings, occupancy
+    boards,
+    users,
+    audit_log,
+    settings,
+    vehicles,
+    drivers,
+    blocks,
+    bookings,
+    occupancy,
+    accounts,
+    budget_lines,
+    periods,
+    allocations,
+    journal_entries,
+    journal_lines,
+    commitments,
+    spending_norms,
+    expenses,
+    expense_lines,
+    reconciliations,
+    statement_lines,
+    reconciliation_matches,
+    reconciliation_notes
 );

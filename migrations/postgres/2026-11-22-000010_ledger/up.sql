@@ -45,7 +45,7 @@ CREATE TABLE allocations (
     fiscal_year     INTEGER NOT NULL CHECK (fiscal_year BETWEEN 2000 AND 2100),
     board_id        TEXT NOT NULL REFERENCES boards (id),
     budget_line_id  TEXT NOT NULL REFERENCES budget_lines (id),
-    amount          BIGINT NOT NULL CHECK (amount <> 0),
+    amount_minor          BIGINT NOT NULL CHECK (amount_minor <> 0),
     reason          TEXT NOT NULL CHECK (length(btrim(reason)) > 0),
     created_by      TEXT REFERENCES users (id),
     created_at      TIMESTAMP NOT NULL
@@ -80,15 +80,15 @@ CREATE TABLE journal_lines (
     account_id      TEXT NOT NULL REFERENCES accounts (id),
     board_id        TEXT NOT NULL REFERENCES boards (id),
     budget_line_id  TEXT NOT NULL REFERENCES budget_lines (id),
-    debit           BIGINT NOT NULL CHECK (debit >= 0),
-    credit          BIGINT NOT NULL CHECK (credit >= 0),
+    debit_minor           BIGINT NOT NULL CHECK (debit_minor >= 0),
+    credit_minor          BIGINT NOT NULL CHECK (credit_minor >= 0),
     memo            TEXT,
-    CONSTRAINT journal_lines_one_side CHECK ((debit = 0) <> (credit = 0)),
+    CONSTRAINT journal_lines_one_side CHECK ((debit_minor = 0) <> (credit_minor = 0)),
     CONSTRAINT journal_lines_entry_line_key UNIQUE (entry_id, line_no)
 );
 -- Covering indexes for the trial balance and budget execution.
-CREATE INDEX journal_lines_account_idx ON journal_lines (account_id, entry_date) INCLUDE (debit, credit);
-CREATE INDEX journal_lines_budget_idx ON journal_lines (budget_line_id, board_id, entry_date) INCLUDE (account_id, debit, credit);
+CREATE INDEX journal_lines_account_idx ON journal_lines (account_id, entry_date) INCLUDE (debit_minor, credit_minor);
+CREATE INDEX journal_lines_budget_idx ON journal_lines (budget_line_id, board_id, entry_date) INCLUDE (account_id, debit_minor, credit_minor);
 
 -- Posted lines and entries are immutable.
 CREATE TRIGGER journal_entries_append_only
@@ -133,7 +133,7 @@ DECLARE
     n INTEGER;
     other_dates INTEGER;
 BEGIN
-    SELECT COALESCE(SUM(debit), 0), COALESCE(SUM(credit), 0), COUNT(*),
+    SELECT COALESCE(SUM(debit_minor), 0), COALESCE(SUM(credit_minor), 0), COUNT(*),
            COUNT(*) FILTER (WHERE entry_date <> NEW.entry_date)
       INTO d, c, n, other_dates FROM journal_lines WHERE entry_id = NEW.id;
     IF n < 2 OR d <> c THEN
@@ -159,7 +159,7 @@ CREATE TABLE commitments (
     fiscal_year     INTEGER NOT NULL CHECK (fiscal_year BETWEEN 2000 AND 2100),
     board_id        TEXT NOT NULL REFERENCES boards (id),
     budget_line_id  TEXT NOT NULL REFERENCES budget_lines (id),
-    amount          BIGINT NOT NULL CHECK (amount > 0),
+    amount_minor          BIGINT NOT NULL CHECK (amount_minor > 0),
     status          TEXT NOT NULL CHECK (status IN ('open', 'settled', 'released')),
     journal_entry_id TEXT REFERENCES journal_entries (id),
     created_at      TIMESTAMP NOT NULL,
@@ -173,7 +173,7 @@ CREATE TABLE spending_norms (
     code            TEXT COLLATE "C" NOT NULL CHECK (code ~ '^[a-z][a-z0-9_]{1,39}$'),
     name            TEXT NOT NULL CHECK (length(btrim(name)) > 0),
     unit            TEXT NOT NULL CHECK (length(btrim(unit)) > 0),
-    amount          BIGINT NOT NULL CHECK (amount > 0),
+    amount_minor          BIGINT NOT NULL CHECK (amount_minor > 0),
     effective_from  DATE NOT NULL,
     effective_to    DATE,
     created_by      TEXT REFERENCES users (id),
@@ -191,7 +191,7 @@ CREATE TABLE expenses (
     expense_date      DATE NOT NULL,
     description       TEXT NOT NULL CHECK (length(btrim(description)) > 0),
     status            TEXT NOT NULL CHECK (status IN ('submitted', 'approved', 'rejected')),
-    total             BIGINT NOT NULL CHECK (total > 0),
+    total_minor             BIGINT NOT NULL CHECK (total_minor > 0),
     over_norm         BOOLEAN NOT NULL,
     override_reason   TEXT,
     overridden_by     TEXT REFERENCES users (id),
@@ -214,10 +214,10 @@ CREATE TABLE expense_lines (
     norm_code     TEXT NOT NULL,
     norm_id       TEXT REFERENCES spending_norms (id),
     description   TEXT,
-    quantity      BIGINT NOT NULL CHECK (quantity > 0),
-    unit_amount   BIGINT NOT NULL CHECK (unit_amount > 0),
-    claimed       BIGINT NOT NULL CHECK (claimed > 0),
-    allowed       BIGINT,
+    quantity_centi      BIGINT NOT NULL CHECK (quantity_centi > 0),
+    unit_amount_minor   BIGINT NOT NULL CHECK (unit_amount_minor > 0),
+    claimed_minor       BIGINT NOT NULL CHECK (claimed_minor > 0),
+    allowed_minor       BIGINT,
     CONSTRAINT expense_lines_line_key UNIQUE (expense_id, line_no)
 );
 
@@ -238,7 +238,7 @@ CREATE TABLE statement_lines (
     reconciliation_id  TEXT NOT NULL REFERENCES reconciliations (id),
     row_no             INTEGER NOT NULL CHECK (row_no >= 1),
     value_date         DATE NOT NULL,
-    amount             BIGINT NOT NULL CHECK (amount <> 0),
+    amount_minor             BIGINT NOT NULL CHECK (amount_minor <> 0),
     reference          TEXT,
     description        TEXT,
     explanation        TEXT

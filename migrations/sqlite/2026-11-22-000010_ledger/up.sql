@@ -43,7 +43,7 @@ CREATE TABLE allocations (
     fiscal_year     INTEGER NOT NULL CHECK (fiscal_year BETWEEN 2000 AND 2100),
     board_id        TEXT NOT NULL REFERENCES boards (id),
     budget_line_id  TEXT NOT NULL REFERENCES budget_lines (id),
-    amount          INTEGER NOT NULL CHECK (amount <> 0),
+    amount_minor          INTEGER NOT NULL CHECK (amount_minor <> 0),
     reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
     created_by      TEXT REFERENCES users (id),
     created_at      TEXT NOT NULL
@@ -77,15 +77,15 @@ CREATE TABLE journal_lines (
     account_id      TEXT NOT NULL REFERENCES accounts (id),
     board_id        TEXT NOT NULL REFERENCES boards (id),
     budget_line_id  TEXT NOT NULL REFERENCES budget_lines (id),
-    debit           INTEGER NOT NULL CHECK (debit >= 0),
-    credit          INTEGER NOT NULL CHECK (credit >= 0),
+    debit_minor           INTEGER NOT NULL CHECK (debit_minor >= 0),
+    credit_minor          INTEGER NOT NULL CHECK (credit_minor >= 0),
     memo            TEXT,
-    CONSTRAINT journal_lines_one_side CHECK ((debit = 0) <> (credit = 0)),
+    CONSTRAINT journal_lines_one_side CHECK ((debit_minor = 0) <> (credit_minor = 0)),
     CONSTRAINT journal_lines_entry_line_key UNIQUE (entry_id, line_no)
 ) STRICT;
 -- Covering indexes for the trial balance and budget execution.
-CREATE INDEX journal_lines_account_idx ON journal_lines (account_id, entry_date, debit, credit);
-CREATE INDEX journal_lines_budget_idx ON journal_lines (budget_line_id, board_id, entry_date, account_id, debit, credit);
+CREATE INDEX journal_lines_account_idx ON journal_lines (account_id, entry_date, debit_minor, credit_minor);
+CREATE INDEX journal_lines_budget_idx ON journal_lines (budget_line_id, board_id, entry_date, account_id, debit_minor, credit_minor);
 
 CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
 BEGIN SELECT RAISE(ABORT, 'journal_entries is append-only'); END;
@@ -111,7 +111,7 @@ BEGIN
 END;
 
 CREATE TRIGGER journal_entries_balance BEFORE INSERT ON journal_entries
-WHEN (SELECT COUNT(*) < 2 OR SUM(debit) <> SUM(credit) FROM journal_lines WHERE entry_id = NEW.id)
+WHEN (SELECT COUNT(*) < 2 OR SUM(debit_minor) <> SUM(credit_minor) FROM journal_lines WHERE entry_id = NEW.id)
 BEGIN
     SELECT RAISE(ABORT, 'journal entry does not balance');
 END;
@@ -135,7 +135,7 @@ CREATE TABLE commitments (
     fiscal_year     INTEGER NOT NULL CHECK (fiscal_year BETWEEN 2000 AND 2100),
     board_id        TEXT NOT NULL REFERENCES boards (id),
     budget_line_id  TEXT NOT NULL REFERENCES budget_lines (id),
-    amount          INTEGER NOT NULL CHECK (amount > 0),
+    amount_minor          INTEGER NOT NULL CHECK (amount_minor > 0),
     status          TEXT NOT NULL CHECK (status IN ('open', 'settled', 'released')),
     journal_entry_id TEXT REFERENCES journal_entries (id),
     created_at      TEXT NOT NULL,
@@ -149,7 +149,7 @@ CREATE TABLE spending_norms (
     code            TEXT NOT NULL CHECK (length(code) BETWEEN 2 AND 40 AND substr(code, 1, 1) GLOB '[a-z]' AND code NOT GLOB '*[^a-z0-9_]*'),
     name            TEXT NOT NULL CHECK (length(trim(name)) > 0),
     unit            TEXT NOT NULL CHECK (length(trim(unit)) > 0),
-    amount          INTEGER NOT NULL CHECK (amount > 0),
+    amount_minor          INTEGER NOT NULL CHECK (amount_minor > 0),
     effective_from  TEXT NOT NULL,
     effective_to    TEXT,
     created_by      TEXT REFERENCES users (id),
@@ -186,7 +186,7 @@ CREATE TABLE expenses (
     expense_date      TEXT NOT NULL,
     description       TEXT NOT NULL CHECK (length(trim(description)) > 0),
     status            TEXT NOT NULL CHECK (status IN ('submitted', 'approved', 'rejected')),
-    total             INTEGER NOT NULL CHECK (total > 0),
+    total_minor             INTEGER NOT NULL CHECK (total_minor > 0),
     over_norm         INTEGER NOT NULL CHECK (over_norm IN (0, 1)),
     override_reason   TEXT,
     overridden_by     TEXT REFERENCES users (id),
@@ -209,10 +209,10 @@ CREATE TABLE expense_lines (
     norm_code     TEXT NOT NULL,
     norm_id       TEXT REFERENCES spending_norms (id),
     description   TEXT,
-    quantity      INTEGER NOT NULL CHECK (quantity > 0),
-    unit_amount   INTEGER NOT NULL CHECK (unit_amount > 0),
-    claimed       INTEGER NOT NULL CHECK (claimed > 0),
-    allowed       INTEGER,
+    quantity_centi      INTEGER NOT NULL CHECK (quantity_centi > 0),
+    unit_amount_minor   INTEGER NOT NULL CHECK (unit_amount_minor > 0),
+    claimed_minor       INTEGER NOT NULL CHECK (claimed_minor > 0),
+    allowed_minor       INTEGER,
     CONSTRAINT expense_lines_line_key UNIQUE (expense_id, line_no)
 ) STRICT;
 
@@ -233,7 +233,7 @@ CREATE TABLE statement_lines (
     reconciliation_id  TEXT NOT NULL REFERENCES reconciliations (id),
     row_no             INTEGER NOT NULL CHECK (row_no >= 1),
     value_date         TEXT NOT NULL,
-    amount             INTEGER NOT NULL CHECK (amount <> 0),
+    amount_minor             INTEGER NOT NULL CHECK (amount_minor <> 0),
     reference          TEXT,
     description        TEXT,
     explanation        TEXT

@@ -1,0 +1,159 @@
+//! The budget check on commitments and spend, and the life of a
+//! commitment: reserved on approval, settled into spend or released.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::LedgerContext;
+use crate::domain::ledger::budget::{self, Position, Shortfall, Verdict};
+use crate::domain::ledger::budget_line::{BudgetLine, Control};
+use crate::domain::ledger::period::FiscalYear;
+use crate::domain::money::Money;
+use crate::ops::OpError;
+use crate::storage::DbConn;
+use crate::storage::ledger::commitments::{self, CommitmentSource, NewCommitment};
+use crate::storage::ledger::{budget as positions, budget_lines};
+
+/// A budget line left short by an accepted amount (`warn` lines), or the
+/// details of a refusal (`stop` lines).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BudgetShortfall {
+    #[schema(example = "6700")]
+    pub budget_line: String,
+    pub board_id: Uuid,
+    pub fiscal_year: i32,
+    #[schema(value_type = String)]
+    pub allocated: Money,
+    #[schema(value_type = String)]
+    pub committed: Money,
+    #[schema(value_type = String)]
+    pub spent: Money,
+    #[schema(value_type = String)]
+    pub available: Money,
+    #[schema(value_type = String)]
+    pub requested: Money,
+    #[schema(value_type = String)]
+    pub shortfall: Money,
+}
+
+impl BudgetShortfall {
+    fn new(line: &BudgetLine, board_id: Uuid, year: FiscalYear, s: Shortfall) -> Self {
+        Self {
+            budget_line: line.code.as_str().to_owned(),
+            board_id,
+            fiscal_year: year.get(),
+            allocated: s.position.allocated,
+            committed: s.position.committed,
+            spent: s.position.spent,
+            available: s.available,
+            requested: s.requested,
+            shortfall: s.shortfall,
+        }
+    }
+
+    pub fn sentence(&self) -> String {
+        format!(
+            "Budget line {} has {} đồng available for this board in {} (allocated {}, committed {}, spent {}); {} is {} short. Ask finance to raise the allocation or reduce the amount.",
+            self.budget_line,
+            self.available,
+            self.fiscal_year,
+            self.allocated,
+            self.committed,
+            self.spent,
+            self.requested,
+            self.shortfall
+        )
+    }
+}
+
+/// Whether a `stop` line may refuse (decisions still open) or only warn
+/// (facts already happened, such as a completed trip).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enforcement {
+    Enforce,
+    RecordOnly,
+}
+
+pub fn load_line(conn: &mut DbConn, id: Uuid, field: &'static str) -> Result<BudgetLine, OpError> {
+    budget_lines::find(conn, id)?.ok_or_else(|| {
+        OpError::invalid(
+            field,
+            crate::domain::ParseError::new("budget_line_unknown", "No budget line has this id."),
+        )
+    })
+}
+
+/// Checks `amount` more spend or commitment on a board's budget line.
+/// Serialised per budget line. Returns the warning of a `warn` line.
+pub fn check(
+    conn: &mut DbConn,
+    line: &BudgetLine,
+    board_id: Uuid,
+    date: NaiveDate,
+    amount: Money,
+    enforcement: Enforcement,
+) -> Result<Option<BudgetShortfall>, OpError> {
+    if amount.to_minor() <= 0 || line.control == Control::Ignore {
+        return Ok(None);
+    }
+    budget_lines::lock(conn, line.id)?;
+    let year = FiscalYear::of(date);
+    let position: Position = positions::position(conn, year, board_id, line.id)?;
+    match budget::check(line.control, position, amount) {
+        Verdict::Accept => Ok(None),
+        Verdict::Warn(s) => Ok(Some(BudgetShortfall::new(line, board_id, year, s))),
+        Verdict::Refuse(s) if enforcement == Enforcement::RecordOnly => {
+            Ok(Some(BudgetShortfall::new(line, board_id, year, s)))
+        }
+        Verdict::Refuse(s) => {
+            let short = BudgetShortfall::new(line, board_id, year, s);
+            Err(OpError::BudgetExceeded {
+                detail: short.sentence(),
+                budget: Box::new(short),
+            })
+        }
+    }
+}
+
+/// Reserves budget for an approved request.
+#[allow(clippy::too_many_arguments)]
+pub fn commit(
+    conn: &mut DbConn,
+    source: CommitmentSource,
+    source_id: Uuid,
+    line: &BudgetLine,
+    board_id: Uuid,
+    date: NaiveDate,
+    amount: Money,
+    ctx: &LedgerContext,
+) -> Result<Option<BudgetShortfall>, OpError> {
+    let warning = check(conn, line, board_id, date, amount, Enforcement::Enforce)?;
+    commitments::insert(
+        conn,
+        &NewCommitment {
+            source,
+            source_id,
+            fiscal_year: FiscalYear::of(date).get(),
+            board_id,
+            budget_line_id: line.id,
+            amount,
+        },
+        ctx.now,
+    )?;
+    Ok(warning)
+}
+
+/// Ends a request's reservation: settled by `entry` or released.
+pub fn close_commitment(
+    conn: &mut DbConn,
+    source: CommitmentSource,
+    source_id: Uuid,
+    entry: Option<Uuid>,
+    ctx: &LedgerContext,
+) -> Result<(), OpError> {
+    if let Some(c) = commitments::open_for(conn, source, source_id)? {
+        commitments::close(conn, c.id, entry, ctx.now)?;
+    }
+    Ok(())
+}

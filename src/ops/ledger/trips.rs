@@ -1,0 +1,1 @@
+//! Trip costs (placeholder)
