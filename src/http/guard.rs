@@ -108,6 +108,25 @@ impl RoleSet for TripCrew {
 }
 
 /// The signed-in caller, admitted because their role is in `R`.
+/// The finance officer.
+pub struct FinanceDesk;
+impl RoleSet for FinanceDesk {
+    const ROLES: &'static [Role] = &[Role::Finance];
+}
+
+/// Readers of the whole ledger: finance and managers.
+pub struct LedgerReaders;
+impl RoleSet for LedgerReaders {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Manager];
+}
+
+/// Readers of budget positions: finance and managers (all boards), clerks
+/// (their own board).
+pub struct BudgetReaders;
+impl RoleSet for BudgetReaders {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Manager, Role::Clerk];
+}
+
 pub struct Auth<R: RoleSet = AnyRole> {
     pub principal: Principal,
     _roles: PhantomData<R>,

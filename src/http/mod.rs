@@ -23,7 +23,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    audit, auth, boards, bookings, docs, drivers, health, settings, users, vehicles,
+    accounts, allocations, audit, auth, boards, bookings, docs, drivers, health, journal, settings,
+    users, vehicles,
 };
 use self::state::AppState;
 
@@ -74,7 +75,20 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(bookings::assign_booking)
                 .service(bookings::cancel_booking)
                 .service(bookings::start_booking)
-                .service(bookings::complete_booking),
+                .service(bookings::complete_booking)
+                .service(accounts::list_accounts)
+                .service(accounts::create_account)
+                .service(accounts::list_budget_lines)
+                .service(accounts::create_budget_line)
+                .service(accounts::update_budget_line)
+                .service(allocations::list_allocations)
+                .service(allocations::create_allocation)
+                .service(journal::list_journal)
+                .service(journal::create_entry)
+                .service(journal::get_entry)
+                .service(journal::reverse_entry)
+                .service(journal::list_periods)
+                .service(journal::close_period),
         );
 }
 

@@ -10,6 +10,7 @@ mod contract;
 mod errors;
 mod fleet;
 mod helpers;
+mod ledger;
 mod operations;
 mod organisation;
 mod storage;

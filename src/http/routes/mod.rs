@@ -1,6 +1,8 @@
 //! One module per resource; handlers extract, call the operation or query,
 //! and map the result.
 
+pub mod accounts;
+pub mod allocations;
 pub mod audit;
 pub mod auth;
 pub mod boards;
@@ -8,6 +10,7 @@ pub mod bookings;
 pub mod docs;
 pub mod drivers;
 pub mod health;
+pub mod journal;
 pub mod settings;
 pub mod users;
 pub mod vehicles;

@@ -16,30 +16,8 @@ use crate::storage::ledger::allocations::{self, Allocation};
 use crate::storage::ledger::{accounts, budget as positions, budget_lines};
 use crate::storage::{DbConn, boards};
 
-fn record(
-    conn: &mut DbConn,
-    actor: &Actor,
-    action: &str,
-    entity_type: &str,
-    entity_id: Uuid,
-    board_id: Option<Uuid>,
-    before: Option<serde_json::Value>,
-    after: serde_json::Value,
-    ctx: &LedgerContext,
-) -> Result<(), OpError> {
-    audit::record(
-        conn,
-        &Change {
-            actor,
-            action,
-            entity_type,
-            entity_id,
-            board_id,
-            before,
-            after: Some(after),
-        },
-        ctx.now,
-    )?;
+fn record(conn: &mut DbConn, change: Change<'_>, ctx: &LedgerContext) -> Result<(), OpError> {
+    audit::record(conn, &change, ctx.now)?;
     Ok(())
 }
 
@@ -68,13 +46,15 @@ pub fn create_account(
     accounts::insert(conn, &a, ctx.now)?;
     record(
         conn,
-        actor,
-        "create",
-        "account",
-        a.id,
-        None,
-        None,
-        account_json(&a),
+        Change {
+            actor,
+            action: "create",
+            entity_type: "account",
+            entity_id: a.id,
+            board_id: None,
+            before: None,
+            after: Some(account_json(&a)),
+        },
         ctx,
     )?;
     Ok(a)
@@ -95,13 +75,15 @@ pub fn create_budget_line(
     budget_lines::insert(conn, &l, ctx.now)?;
     record(
         conn,
-        actor,
-        "create",
-        "budget_line",
-        l.id,
-        None,
-        None,
-        line_json(&l),
+        Change {
+            actor,
+            action: "create",
+            entity_type: "budget_line",
+            entity_id: l.id,
+            board_id: None,
+            before: None,
+            after: Some(line_json(&l)),
+        },
         ctx,
     )?;
     Ok(l)
@@ -121,13 +103,15 @@ pub fn update_budget_line(
     budget_lines::update(conn, &after, ctx.now)?;
     record(
         conn,
-        actor,
-        "update",
-        "budget_line",
-        after.id,
-        None,
-        Some(line_json(before)),
-        line_json(&after),
+        Change {
+            actor,
+            action: "update",
+            entity_type: "budget_line",
+            entity_id: after.id,
+            board_id: None,
+            before: Some(line_json(before)),
+            after: Some(line_json(&after)),
+        },
         ctx,
     )?;
     Ok(after)
@@ -204,14 +188,16 @@ pub fn allocate(
     allocations::insert(conn, &a)?;
     record(
         conn,
-        actor,
-        "allocate",
-        "allocation",
-        a.id,
-        Some(a.board_id),
-        None,
-        json!({"fiscal_year": a.fiscal_year, "board_id": a.board_id, "budget_line": line.code.as_str(),
-               "amount": a.amount, "reason": a.reason}),
+        Change {
+            actor,
+            action: "allocate",
+            entity_type: "allocation",
+            entity_id: a.id,
+            board_id: Some(a.board_id),
+            before: None,
+            after: Some(json!({"fiscal_year": a.fiscal_year, "board_id": a.board_id,
+                "budget_line": line.code.as_str(), "amount": a.amount, "reason": a.reason})),
+        },
         ctx,
     )?;
     Ok(a)
