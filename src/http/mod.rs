@@ -13,6 +13,7 @@ pub mod observe;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod tabular;
 pub mod writer;
 
 use actix_web::body::MessageBody;
@@ -23,8 +24,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    accounts, allocations, audit, auth, boards, bookings, docs, drivers, health, journal, settings,
-    users, vehicles,
+    accounts, allocations, audit, auth, boards, bookings, docs, drivers, finance_reports, health,
+    journal, settings, users, vehicles,
 };
 use self::state::AppState;
 
@@ -88,7 +89,10 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(journal::get_entry)
                 .service(journal::reverse_entry)
                 .service(journal::list_periods)
-                .service(journal::close_period),
+                .service(journal::close_period)
+                .service(finance_reports::budget_execution)
+                .service(finance_reports::trial_balance)
+                .service(finance_reports::account_ledger),
         );
 }
 

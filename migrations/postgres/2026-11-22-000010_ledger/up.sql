@@ -161,7 +161,7 @@ CREATE TABLE commitments (
     budget_line_id  TEXT NOT NULL REFERENCES budget_lines (id),
     amount_minor          BIGINT NOT NULL CHECK (amount_minor > 0),
     status          TEXT NOT NULL CHECK (status IN ('open', 'settled', 'released')),
-    journal_entry_id TEXT REFERENCES journal_entries (id),
+    journal_entry_id TEXT REFERENCES journal_entries (id) DEFERRABLE INITIALLY DEFERRED,
     created_at      TIMESTAMP NOT NULL,
     settled_at      TIMESTAMP,
     CONSTRAINT commitments_source_key UNIQUE (source, source_id)

@@ -10,3 +10,4 @@ pub mod matching;
 pub mod norms;
 pub mod period;
 pub mod statement;
+pub mod trip_costing;

@@ -425,6 +425,7 @@ pub async fn create_entry(
                     conn,
                     &actor,
                     journal::Posting {
+                        id: Uuid::now_v7(),
                         date: b.date,
                         description,
                         reference,

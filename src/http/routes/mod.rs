@@ -9,6 +9,7 @@ pub mod boards;
 pub mod bookings;
 pub mod docs;
 pub mod drivers;
+pub mod finance_reports;
 pub mod health;
 pub mod journal;
 pub mod settings;

@@ -15,6 +15,8 @@ use crate::domain::fleet::trip::{self, Litres, TripCosts};
 use crate::domain::fleet::vehicle::{VehicleCategory, VehicleStatus};
 use crate::domain::time_range::TimeRange;
 use crate::ops::OpError;
+use crate::ops::ledger::budget::Enforcement;
+use crate::ops::ledger::trips;
 use crate::storage::audit::{self, Change};
 use crate::storage::occupancy::{self, Clash};
 use crate::storage::{DbConn, boards, bookings, drivers, vehicles};
@@ -218,8 +220,10 @@ pub fn create(
         created_at: ctx.now,
     };
     bookings::insert(conn, &booking, ctx.now)?;
-    if approval.is_none() {
-        auto_assign(conn, ctx, &mut booking)?;
+    if approval.is_none() && auto_assign(conn, ctx, &mut booking)? {
+        trips::commit(conn, &booking, Enforcement::Enforce, &ctx.ledger())?;
+        bookings::save_state(conn, &booking, ctx.now)?;
+    } else if approval.is_none() {
         bookings::save_state(conn, &booking, ctx.now)?;
     }
     record(conn, actor, "create", None, &booking, ctx)?;
@@ -258,7 +262,9 @@ pub fn approve(
         ));
     }
     let mut after = before.clone();
-    auto_assign(conn, ctx, &mut after)?;
+    if auto_assign(conn, ctx, &mut after)? {
+        trips::commit(conn, &after, Enforcement::Enforce, &ctx.ledger())?;
+    }
     bookings::save_state(conn, &after, ctx.now)?;
     record(conn, actor, "approve", Some(&before), &after, ctx)?;
     Ok(after)
@@ -286,6 +292,7 @@ fn end_unserved(
     if freed {
         occupancy::release_booking(conn, id)?;
     }
+    trips::release(conn, id, &ctx.ledger())?;
     bookings::save_state(conn, &after, ctx.now)?;
     record(conn, actor, action.as_str(), Some(&before), &after, ctx)?;
     if freed {
@@ -428,6 +435,7 @@ pub fn assign(
     after.status_reason = None;
     after.vehicle_id = Some(vehicle_id);
     after.driver_id = Some(driver_id);
+    trips::commit(conn, &after, Enforcement::Enforce, &ctx.ledger())?;
     bookings::save_state(conn, &after, ctx.now)?;
     record(conn, actor, "assign", Some(&before), &after, ctx)?;
     if before.status.is_active()
@@ -572,6 +580,7 @@ pub fn complete(
         )?;
     }
     record(conn, actor, "complete", Some(&before), &after, ctx)?;
+    trips::post(conn, actor, &after, &ctx.ledger())?;
     // Finishing early frees the rest of the planned window.
     let planned = ctx.window(&before.range);
     if planned.end() > ctx.now
@@ -598,6 +607,9 @@ pub fn retry_waitlist(
     for before in waiting {
         let mut after = before.clone();
         if auto_assign(conn, ctx, &mut after)? {
+            // Capacity freed up for a request made earlier: its board's
+            // budget is reserved, and a shortfall does not undo the trip.
+            trips::commit(conn, &after, Enforcement::RecordOnly, &ctx.ledger())?;
             bookings::save_state(conn, &after, ctx.now)?;
             record(conn, &Actor::system(), "assign", Some(&before), &after, ctx)?;
             served.push(after.id);
@@ -620,6 +632,7 @@ pub fn expire_waitlist(conn: &mut DbConn, ctx: &FleetContext) -> Result<usize, O
             .trim()
             .to_owned(),
         );
+        trips::release(conn, before.id, &ctx.ledger())?;
         bookings::save_state(conn, &after, ctx.now)?;
         record(conn, &Actor::system(), "expire", Some(before), &after, ctx)?;
     }

@@ -27,6 +27,14 @@ impl FleetContext {
         Ok(Self { policy, tz, now })
     }
 
+    /// The same moment for the ledger's operations.
+    pub fn ledger(&self) -> crate::ops::ledger::LedgerContext {
+        crate::ops::ledger::LedgerContext {
+            now: self.now,
+            tz: self.tz,
+        }
+    }
+
     /// The trip's window with the turnaround gap after it.
     pub fn window(&self, range: &TimeRange) -> TimeRange {
         range.with_gap(self.policy.turnaround())

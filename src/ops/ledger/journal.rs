@@ -22,6 +22,9 @@ use crate::storage::{DbConn, boards, is_unique_violation};
 
 /// An entry to post, already parsed and balanced.
 pub struct Posting {
+    /// The new entry's id (`Uuid::now_v7()`), known before posting so a
+    /// caller can refer to it in the same transaction.
+    pub id: Uuid,
     pub date: NaiveDate,
     pub description: String,
     pub reference: Option<String>,
@@ -147,7 +150,7 @@ pub fn post(
             warnings.push(w);
         }
     }
-    let id = Uuid::now_v7();
+    let id = p.id;
     store::insert(
         conn,
         &NewEntry {
@@ -254,6 +257,7 @@ pub fn reverse(
         conn,
         actor,
         Posting {
+            id: Uuid::now_v7(),
             date,
             description: description
                 .unwrap_or_else(|| format!("Reversal of: {}", original.description)),

@@ -119,3 +119,17 @@ pub fn close(
     .execute(conn)?;
     Ok(())
 }
+
+/// Whether a request ever reserved budget (open, settled or released).
+pub fn exists_for(
+    conn: &mut DbConn,
+    source: CommitmentSource,
+    source_id: Uuid,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        commitments::table
+            .filter(commitments::source.eq(source.as_str()))
+            .filter(commitments::source_id.eq(source_id.to_string())),
+    ))
+    .get_result(conn)
+}
