@@ -69,6 +69,29 @@ pub enum Command {
     User(UserCommand),
     /// Print the OpenAPI document (the content of api.yaml).
     Openapi,
+    /// Export data for other tools.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The journal as a plain-text accounting file that hledger or
+    /// beancount reads (`hledger -f FILE balance`).
+    Journal {
+        /// hledger or beancount.
+        #[arg(long, default_value = "hledger")]
+        format: String,
+        /// First date, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last date, YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -168,6 +191,34 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&cli, cmd),
+        Command::Export(ExportCommand::Journal {
+            format,
+            from,
+            to,
+            output,
+        }) => {
+            let format = crate::domain::ledger::plaintext::Format::parse(format)
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            let target = cli.database_target()?;
+            let pool = storage::pool(&target, 1)?;
+            let mut conn = pool.get()?;
+            let written = match output {
+                Some(path) => {
+                    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+                    crate::ops::ledger::export::write_journal(
+                        &mut conn, format, *from, *to, &mut file,
+                    )?
+                }
+                None => {
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    crate::ops::ledger::export::write_journal(
+                        &mut conn, format, *from, *to, &mut out,
+                    )?
+                }
+            };
+            eprintln!("Exported {written} journal entries.");
+            Ok(())
+        }
         Command::Serve(args) => serve(&cli, args),
     }
 }

@@ -190,3 +190,103 @@ fn user_commands_add_reset_and_deactivate() {
         "{out}"
     );
 }
+
+/// The exported journal reads in hledger with the same balances as our
+/// trial balance (checked when hledger is installed; the file's content is
+/// checked always).
+#[actix_web::test]
+async fn the_journal_exports_to_hledger_with_our_balances() {
+    use serde_json::json;
+    let app = crate::helpers::spawn_app().await;
+    let finance = app.token("finance").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    for (debit, credit, amount, line) in [
+        ("112", "511", "50000000", "6550"),
+        ("611", "112", "1200000.50", "6550"),
+        ("611", "111", "99.99", "6500"),
+    ] {
+        let res = app
+            .post(
+                "/api/v1/journal",
+                &finance,
+                &json!({"date": today, "description": "Nghiệp vụ \"thử\"", "reference": "PC-1",
+                        "board_id": app.boards["BTC"], "budget_line": line,
+                        "lines": [{"account": debit, "side": "debit", "amount": amount},
+                                  {"account": credit, "side": "credit", "amount": amount}]}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text);
+    }
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("journal.ledger");
+    let status = sharedoffice(&app.db, data.path())
+        .args(["export", "journal", "--format", "hledger", "--output"])
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("    Expenses:611  1200000.50 VND  ; board:BTC, budget_line:6550\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches(" (PC-1) ").count(), 3);
+
+    let beancount = sharedoffice(&app.db, data.path())
+        .args(["export", "journal", "--format", "beancount"])
+        .output()
+        .unwrap();
+    let bean = String::from_utf8(beancount.stdout).unwrap();
+    assert!(bean.contains("2000-01-01 open Assets:112 VND\n"));
+    assert!(bean.contains("  Assets:111  -99.99 VND\n"), "{bean}");
+
+    let Ok(out) = Command::new("hledger")
+        .args(["-f"])
+        .arg(&file)
+        .args(["balance", "--flat", "--no-total"])
+        .output()
+    else {
+        eprintln!("hledger is not installed; the balance comparison was skipped");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8(out.stdout).unwrap();
+    let mut hledger: Vec<(String, String)> = report
+        .lines()
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            (cols.len() == 3).then(|| (cols[2].to_owned(), cols[0].to_owned()))
+        })
+        .collect();
+    hledger.sort();
+    let tb = app
+        .get("/api/v1/reports/trial-balance", &finance)
+        .await
+        .json();
+    let mut ours: Vec<(String, String)> = tb["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let name = match r["kind"].as_str().unwrap() {
+                "asset" => "Assets",
+                "liability" => "Liabilities",
+                "net_assets" => "Equity",
+                "revenue" => "Income",
+                _ => "Expenses",
+            };
+            let d: rust_decimal::Decimal = r["closing_debit"].as_str().unwrap().parse().unwrap();
+            let c: rust_decimal::Decimal = r["closing_credit"].as_str().unwrap().parse().unwrap();
+            (
+                format!("{name}:{}", r["account"].as_str().unwrap()),
+                format!("{:.2}", d - c),
+            )
+        })
+        .collect();
+    ours.sort();
+    assert_eq!(hledger, ours, "hledger said:\n{report}");
+}

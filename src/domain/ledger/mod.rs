@@ -9,5 +9,6 @@ pub mod journal;
 pub mod matching;
 pub mod norms;
 pub mod period;
+pub mod plaintext;
 pub mod statement;
 pub mod trip_costing;

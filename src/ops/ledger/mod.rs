@@ -5,6 +5,7 @@
 
 pub mod budget;
 pub mod chart;
+pub mod export;
 pub mod journal;
 pub mod trips;
 
