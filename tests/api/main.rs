@@ -12,6 +12,7 @@ mod finance_reports;
 mod fleet;
 mod helpers;
 mod ledger;
+mod ledger_properties;
 mod operations;
 mod organisation;
 mod storage;
