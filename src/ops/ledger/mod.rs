@@ -5,7 +5,9 @@
 
 pub mod budget;
 pub mod chart;
+pub mod expenses;
 pub mod journal;
+pub mod norms;
 pub mod trips;
 
 use chrono::{DateTime, NaiveDate, Utc};
