@@ -23,8 +23,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    accounts, allocations, audit, auth, boards, bookings, docs, drivers, health, journal, settings,
-    users, vehicles,
+    accounts, allocations, audit, auth, boards, bookings, docs, drivers, expenses, health, journal,
+    norms, settings, users, vehicles,
 };
 use self::state::AppState;
 
@@ -88,7 +88,14 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(journal::get_entry)
                 .service(journal::reverse_entry)
                 .service(journal::list_periods)
-                .service(journal::close_period),
+                .service(journal::close_period)
+                .service(norms::list_norms)
+                .service(norms::create_norm)
+                .service(expenses::list_expenses)
+                .service(expenses::create_expense)
+                .service(expenses::get_expense)
+                .service(expenses::approve_expense)
+                .service(expenses::reject_expense),
         );
 }
 
