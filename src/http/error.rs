@@ -41,6 +41,10 @@ pub struct Problem {
     /// The budget position behind a `budget_exceeded` refusal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget: Option<crate::ops::ledger::budget::BudgetShortfall>,
+    /// The claim lines behind an `over_norm` refusal: each line's norm, what
+    /// it claims and what the norm allows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub over_norm: Vec<crate::ops::ledger::expenses::OverNormLine>,
     /// The request id (also in the `X-Request-Id` header); quote it when
     /// reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,6 +113,12 @@ pub enum ApiError {
         detail: String,
         budget: Box<crate::ops::ledger::budget::BudgetShortfall>,
     },
+    /// 422 `over_norm`: expense claim lines exceed their spending norms.
+    #[error("{detail}")]
+    OverNorm {
+        detail: String,
+        lines: Vec<crate::ops::ledger::expenses::OverNormLine>,
+    },
     /// 413 `payload_too_large`.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -155,6 +165,7 @@ impl ApiError {
             | ApiError::Clashes { code, .. } => code,
             ApiError::Validation(_) => "validation_failed",
             ApiError::BudgetExceeded { .. } => "budget_exceeded",
+            ApiError::OverNorm { .. } => "over_norm",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -190,6 +201,24 @@ impl ApiError {
             code: code.to_owned(),
             errors: match self {
                 ApiError::Validation(errors) => errors.clone(),
+                ApiError::OverNorm { lines, .. } => lines
+                    .iter()
+                    .map(|l| {
+                        FieldError::new(
+                            format!("lines[{}].unit_amount", l.line),
+                            "over_norm",
+                            format!(
+                                "{} × {} = {} claimed; norm {} allows {} per unit, {} in all.",
+                                l.quantity,
+                                l.unit_amount,
+                                l.claimed,
+                                l.norm,
+                                l.norm_amount,
+                                l.allowed
+                            ),
+                        )
+                    })
+                    .collect(),
                 _ => Vec::new(),
             },
             clashing_bookings: match self {
@@ -200,6 +229,10 @@ impl ApiError {
                 ApiError::BudgetExceeded { budget, .. } => Some((**budget).clone()),
                 _ => None,
             },
+            over_norm: match self {
+                ApiError::OverNorm { lines, .. } => lines.clone(),
+                _ => Vec::new(),
+            },
             request_id: current_request_id(),
         }
     }
@@ -209,7 +242,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::OverNorm { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -389,6 +422,13 @@ impl From<crate::ops::OpError> for ApiError {
             OpError::BudgetExceeded { detail, budget } => {
                 ApiError::BudgetExceeded { detail, budget }
             }
+            OpError::Fields(fields) => ApiError::Validation(
+                fields
+                    .into_iter()
+                    .map(|(field, e)| FieldError::from_parse(&field, e))
+                    .collect(),
+            ),
+            OpError::OverNorm { detail, lines } => ApiError::OverNorm { detail, lines },
             OpError::Db(e) => e.into(),
         }
     }

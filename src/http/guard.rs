@@ -127,6 +127,20 @@ impl RoleSet for BudgetReaders {
     const ROLES: &'static [Role] = &[Role::Finance, Role::Manager, Role::Clerk];
 }
 
+/// Who files expense claims: clerks (own board), finance (any board), and
+/// managers (any board; only they may override a spending norm).
+pub struct Claimants;
+impl RoleSet for Claimants {
+    const ROLES: &'static [Role] = &[Role::Clerk, Role::Finance, Role::Manager];
+}
+
+/// Readers of expense claims: finance and managers (all boards), clerks
+/// (their own board).
+pub struct ExpenseReaders;
+impl RoleSet for ExpenseReaders {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Manager, Role::Clerk];
+}
+
 pub struct Auth<R: RoleSet = AnyRole> {
     pub principal: Principal,
     _roles: PhantomData<R>,

@@ -24,8 +24,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    accounts, allocations, audit, auth, boards, bookings, docs, drivers, finance_reports, health,
-    journal, settings, users, vehicles,
+    accounts, allocations, audit, auth, boards, bookings, docs, drivers, expenses, finance_reports,
+    health, journal, norms, settings, users, vehicles,
 };
 use self::state::AppState;
 
@@ -92,7 +92,14 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(journal::close_period)
                 .service(finance_reports::budget_execution)
                 .service(finance_reports::trial_balance)
-                .service(finance_reports::account_ledger),
+                .service(finance_reports::account_ledger)
+                .service(norms::list_norms)
+                .service(norms::create_norm)
+                .service(expenses::list_expenses)
+                .service(expenses::create_expense)
+                .service(expenses::get_expense)
+                .service(expenses::approve_expense)
+                .service(expenses::reject_expense),
         );
 }
 

@@ -36,6 +36,16 @@ pub enum OpError {
         detail: String,
         budget: Box<crate::ops::ledger::budget::BudgetShortfall>,
     },
+    /// Several values were refused; each is named by its path in the
+    /// request, e.g. `lines[2].norm`.
+    #[error("{} values were refused", .0.len())]
+    Fields(Vec<(String, ParseError)>),
+    /// Claim lines exceed their spending norms and no manager overrode them.
+    #[error("{detail}")]
+    OverNorm {
+        detail: String,
+        lines: Vec<crate::ops::ledger::expenses::OverNormLine>,
+    },
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }

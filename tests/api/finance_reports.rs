@@ -2,7 +2,6 @@
 //! trial balance, account ledger) as JSON and CSV.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use diesel::RunQueryDsl;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, at, spawn_app};
@@ -19,15 +18,18 @@ fn trip_year() -> i32 {
 }
 
 impl TestApp {
-    fn norm(&self, code: &str, amount_minor: i64) {
-        let mut conn = self.db.connect();
-        diesel::sql_query(format!(
-            "INSERT INTO spending_norms (id, code, name, unit, amount_minor, effective_from, created_at, updated_at) \
-             VALUES ('{}', '{code}', 'Định mức {code}', 'đơn vị', {amount_minor}, '2000-01-01', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-            uuid::Uuid::now_v7()
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    /// A norm in force since 2000 (amount in đồng).
+    async fn norm_since_2000(&self, code: &str, amount: &str) {
+        let token = self.token("finance").await;
+        let res = self
+            .post(
+                "/api/v1/spending-norms",
+                &token,
+                &json!({"code": code, "name": format!("Định mức {code}"), "unit": "đơn vị",
+                        "amount": amount, "effective_from": "2000-01-01"}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text);
     }
 
     async fn allocate_travel(&self, board: &str, year: i32, amount: &str) {
@@ -62,8 +64,8 @@ fn row<'a>(rows: &'a [Value], board: &str, line: &str) -> &'a Value {
 #[actix_web::test]
 async fn a_trip_reserves_its_estimate_and_posts_its_actual_cost() {
     let app = spawn_app().await;
-    app.norm("vehicle_hour", 15_000_000); // 150,000 đ per vehicle-hour
-    app.norm("fuel_price", 2_345_670); // 23,456.70 đ per litre
+    app.norm_since_2000("vehicle_hour", "150000").await;
+    app.norm_since_2000("fuel_price", "23456.70").await;
     let year = trip_year();
     app.allocate_travel("BTC", year, "10000000").await;
     if today().year() != year {
@@ -128,7 +130,7 @@ async fn a_trip_reserves_its_estimate_and_posts_its_actual_cost() {
 #[actix_web::test]
 async fn cancelling_releases_the_reservation_and_a_stop_line_refuses_the_booking() {
     let app = spawn_app().await;
-    app.norm("vehicle_hour", 15_000_000);
+    app.norm_since_2000("vehicle_hour", "150000").await;
     let year = trip_year();
     app.allocate_travel("BTC", year, "500000").await;
     app.vehicle("14A-123.45", 7, "suv").await;

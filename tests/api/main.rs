@@ -8,6 +8,7 @@ mod cli;
 mod concurrency;
 mod contract;
 mod errors;
+mod expenses;
 mod finance_reports;
 mod fleet;
 mod helpers;

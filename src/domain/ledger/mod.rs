@@ -5,6 +5,7 @@
 pub mod account;
 pub mod budget;
 pub mod budget_line;
+pub mod expense;
 pub mod journal;
 pub mod matching;
 pub mod norms;

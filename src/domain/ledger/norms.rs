@@ -129,6 +129,55 @@ impl Validity {
     }
 }
 
+/// What adding a version of a norm does to the versions already there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionPlan<Id> {
+    /// Nothing clashes: insert the new version as given.
+    Insert,
+    /// The latest version is open-ended and starts before the new one: it
+    /// is closed the day before the new one starts, then the new one is
+    /// inserted.
+    CloseLatest { id: Id, closed: Validity },
+}
+
+/// Decides how a new version with `new` validity joins the `existing`
+/// versions of the same norm: the latest version, when open-ended and
+/// starting earlier, is closed the day before; any other overlap refuses
+/// with the first clashing version (earliest start).
+pub fn plan_version<Id: Clone>(
+    existing: &[(Id, Validity)],
+    new: Validity,
+) -> Result<VersionPlan<Id>, (Id, Validity)> {
+    let latest = existing
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, (_, v))| v.from)
+        .map(|(i, _)| i);
+    let mut plan = VersionPlan::Insert;
+    let mut versions: Vec<(Id, Validity)> = existing.to_vec();
+    if let Some(i) = latest {
+        let (id, v) = &mut versions[i];
+        if v.to.is_none() && v.from < new.from {
+            // `new.from` is later than another date, so it has a day before.
+            v.to = new.from.pred_opt();
+            plan = VersionPlan::CloseLatest {
+                id: id.clone(),
+                closed: *v,
+            };
+        }
+    }
+    // A clash is never the version just closed (it now ends before the
+    // new one starts), so its validity is as stored.
+    match versions
+        .into_iter()
+        .filter(|(_, v)| v.overlaps(&new))
+        .min_by_key(|(_, v)| v.from)
+    {
+        Some(clash) => Err(clash),
+        None => Ok(plan),
+    }
+}
+
 /// A claim line against its norm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LineCheck {
@@ -212,5 +261,48 @@ mod tests {
         );
         let ok = check_line(Quantity::parse("2").unwrap(), m("200000"), m("200000")).unwrap();
         assert!(!ok.over);
+    }
+
+    #[test]
+    fn a_new_version_closes_the_open_ended_latest_one() {
+        let old = Validity::new(d(2025, 1, 1), None).unwrap();
+        let new = Validity::new(d(2026, 7, 1), None).unwrap();
+        assert_eq!(
+            plan_version(&[(1, old)], new),
+            Ok(VersionPlan::CloseLatest {
+                id: 1,
+                closed: Validity::new(d(2025, 1, 1), Some(d(2026, 6, 30))).unwrap()
+            })
+        );
+        // Nothing there yet, or a gap after a closed version: plain insert.
+        assert_eq!(plan_version::<u8>(&[], new), Ok(VersionPlan::Insert));
+        let closed = Validity::new(d(2025, 1, 1), Some(d(2025, 12, 31))).unwrap();
+        assert_eq!(plan_version(&[(1, closed)], new), Ok(VersionPlan::Insert));
+    }
+
+    #[test]
+    fn other_overlaps_name_the_clashing_version() {
+        let a = Validity::new(d(2025, 1, 1), Some(d(2025, 12, 31))).unwrap();
+        let b = Validity::new(d(2026, 1, 1), None).unwrap();
+        let existing = [(1, a), (2, b)];
+        // Same start as the open-ended latest one: nothing to close before it.
+        assert_eq!(plan_version(&existing, b), Err((2, b)));
+        // Back-dated into a closed version.
+        let back = Validity::new(d(2025, 12, 31), Some(d(2025, 12, 31))).unwrap();
+        assert_eq!(plan_version(&existing, back), Err((1, a)));
+        // Starting before the latest one and open-ended: clashes with both,
+        // the earliest is named.
+        let wide = Validity::new(d(2024, 6, 1), None).unwrap();
+        assert_eq!(plan_version(&existing, wide), Err((1, a)));
+        // A later start closes b, but a clash with an older version remains
+        // impossible: only versions before the latest exist.
+        let later = Validity::new(d(2026, 3, 1), Some(d(2026, 3, 31))).unwrap();
+        assert!(matches!(
+            plan_version(&existing, later),
+            Ok(VersionPlan::CloseLatest { id: 2, .. })
+        ));
+        // A gap before the first version is free.
+        let before = Validity::new(d(2024, 1, 1), Some(d(2024, 12, 31))).unwrap();
+        assert_eq!(plan_version(&existing, before), Ok(VersionPlan::Insert));
     }
 }

@@ -5,8 +5,10 @@
 
 pub mod budget;
 pub mod chart;
+pub mod expenses;
 pub mod export;
 pub mod journal;
+pub mod norms;
 pub mod trips;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -14,6 +14,7 @@ use crate::domain::fleet::booking::Booking;
 use crate::domain::ledger::account::AccountCode;
 use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::journal::{self as entry, BalancedLines, Side, Source};
+use crate::domain::ledger::norms::NormCode;
 use crate::domain::ledger::trip_costing;
 use crate::domain::money::Money;
 use crate::ops::OpError;
@@ -56,7 +57,7 @@ pub fn commit(
         return Ok(None);
     }
     let day = booking.range.start().with_timezone(&ctx.tz).date_naive();
-    let Some(hourly) = norms::amount_in_force(conn, VEHICLE_HOUR_NORM, day)? else {
+    let Some(hourly) = norm_amount(conn, VEHICLE_HOUR_NORM, day)? else {
         return Ok(None);
     };
     let minutes = (booking.range.end() - booking.range.start()).num_minutes();
@@ -87,6 +88,15 @@ pub fn release(conn: &mut DbConn, booking_id: Uuid, ctx: &LedgerContext) -> Resu
     budget::close_commitment(conn, CommitmentSource::Booking, booking_id, None, ctx)
 }
 
+fn norm_amount(
+    conn: &mut DbConn,
+    code: &str,
+    day: chrono::NaiveDate,
+) -> Result<Option<Money>, OpError> {
+    let code = NormCode::parse(code).expect("a valid code");
+    Ok(norms::in_force(conn, &code, day)?.map(|n| n.amount))
+}
+
 fn account_id(conn: &mut DbConn, code: &str) -> Result<Uuid, OpError> {
     let code = AccountCode::parse(code).expect("a valid code");
     accounts::find_by_code(conn, &code)?
@@ -113,7 +123,7 @@ pub fn post(
         return Ok(None);
     };
     let day = ctx.today();
-    let price = norms::amount_in_force(conn, FUEL_PRICE_NORM, day)?;
+    let price = norm_amount(conn, FUEL_PRICE_NORM, day)?;
     let costs = trip.costs.unwrap_or(crate::domain::fleet::trip::TripCosts {
         tolls: Money::ZERO,
         parking: Money::ZERO,
