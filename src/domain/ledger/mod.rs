@@ -9,4 +9,5 @@ pub mod journal;
 pub mod matching;
 pub mod norms;
 pub mod period;
+pub mod reconciliation;
 pub mod statement;

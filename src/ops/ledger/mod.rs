@@ -6,6 +6,7 @@
 pub mod budget;
 pub mod chart;
 pub mod journal;
+pub mod reconciliation;
 pub mod trips;
 
 use chrono::{DateTime, NaiveDate, Utc};
