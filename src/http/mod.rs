@@ -23,8 +23,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    accounts, allocations, audit, auth, boards, bookings, docs, drivers, health, journal, settings,
-    users, vehicles,
+    accounts, allocations, audit, auth, boards, bookings, docs, drivers, health, journal,
+    reconciliations, settings, users, vehicles,
 };
 use self::state::AppState;
 
@@ -88,7 +88,15 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(journal::get_entry)
                 .service(journal::reverse_entry)
                 .service(journal::list_periods)
-                .service(journal::close_period),
+                .service(journal::close_period)
+                .service(reconciliations::list_reconciliations)
+                .service(reconciliations::create_reconciliation)
+                .service(reconciliations::get_reconciliation)
+                .service(reconciliations::create_match)
+                .service(reconciliations::delete_match)
+                .service(reconciliations::create_explanation)
+                .service(reconciliations::reconcile)
+                .service(reconciliations::reopen),
         );
 }
 

@@ -13,4 +13,5 @@ mod helpers;
 mod ledger;
 mod operations;
 mod organisation;
+mod reconciliation;
 mod storage;

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod drivers;
 pub mod health;
 pub mod journal;
+pub mod reconciliations;
 pub mod settings;
 pub mod users;
 pub mod vehicles;
