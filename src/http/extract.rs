@@ -99,6 +99,82 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// Largest CSV upload accepted (a bank statement of a month).
+pub const CSV_LIMIT: usize = 4 * 1024 * 1024;
+
+/// A CSV file sent as the raw request body with `Content-Type: text/csv`
+/// (`application/csv` and `text/plain` are accepted too).
+#[derive(Debug)]
+pub struct CsvBody(pub web::Bytes);
+
+impl FromRequest for CsvBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                matches!(
+                    essence.as_str(),
+                    "text/csv" | "application/csv" | "text/plain"
+                )
+            })
+            .unwrap_or(false);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(ApiError::UnsupportedMediaType(
+                    "Send the CSV file itself as the request body with the header \
+                     'Content-Type: text/csv'."
+                        .to_owned(),
+                ));
+            }
+            let too_large = || {
+                ApiError::PayloadTooLarge(format!(
+                    "The file is larger than {} MiB. Split it by month.",
+                    CSV_LIMIT / 1024 / 1024
+                ))
+            };
+            if declared_len.is_some_and(|n| n > CSV_LIMIT) {
+                return Err(too_large());
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| ApiError::BadRequest {
+                    code: "body_unreadable",
+                    detail: "The request body could not be read completely. Send it again."
+                        .to_owned(),
+                })?;
+                if body.len() + chunk.len() > CSV_LIMIT {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Err(ApiError::BadRequest {
+                    code: "body_missing",
+                    detail: "The request body is empty: send the CSV file.".to_owned(),
+                });
+            }
+            Ok(CsvBody(body.freeze()))
+        })
+    }
+}
+
 /// Deserialises a JSON object, telling syntax errors (400) from refused
 /// fields (422). Every request body of this API is an object; arrays and
 /// scalars are refused up front (serde would otherwise read an array

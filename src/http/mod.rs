@@ -25,7 +25,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
     accounts, allocations, audit, auth, boards, bookings, docs, drivers, expenses, finance_reports,
-    health, journal, norms, settings, users, vehicles,
+    health, journal, norms, reconciliations, settings, users, vehicles,
 };
 use self::state::AppState;
 
@@ -99,7 +99,15 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(expenses::create_expense)
                 .service(expenses::get_expense)
                 .service(expenses::approve_expense)
-                .service(expenses::reject_expense),
+                .service(expenses::reject_expense)
+                .service(reconciliations::list_reconciliations)
+                .service(reconciliations::create_reconciliation)
+                .service(reconciliations::get_reconciliation)
+                .service(reconciliations::create_match)
+                .service(reconciliations::delete_match)
+                .service(reconciliations::create_explanation)
+                .service(reconciliations::reconcile)
+                .service(reconciliations::reopen),
         );
 }
 

@@ -338,6 +338,7 @@ diesel::table! {
 diesel::joinable!(users -> boards (board_id));
 diesel::joinable!(journal_lines -> journal_entries (entry_id));
 diesel::joinable!(journal_lines -> accounts (account_id));
+diesel::joinable!(reconciliations -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     boards,
     users,

@@ -47,6 +47,7 @@ fn the_contract_names_every_endpoint_and_its_security() {
     found.sort();
     let expected = [
         "DELETE /api/v1/drivers/{id}/blocks/{block_id}",
+        "DELETE /api/v1/reconciliations/{id}/matches/{statement_line_id}",
         "DELETE /api/v1/vehicles/{id}/blocks/{block_id}",
         "GET /api/v1/accounts",
         "GET /api/v1/allocations",
@@ -68,6 +69,8 @@ fn the_contract_names_every_endpoint_and_its_security() {
         "GET /api/v1/me",
         "GET /api/v1/openapi.yaml",
         "GET /api/v1/periods",
+        "GET /api/v1/reconciliations",
+        "GET /api/v1/reconciliations/{id}",
         "GET /api/v1/reports/account-ledger",
         "GET /api/v1/reports/budget-execution",
         "GET /api/v1/reports/trial-balance",
@@ -108,6 +111,11 @@ fn the_contract_names_every_endpoint_and_its_security() {
         "POST /api/v1/journal/{id}/reverse",
         "POST /api/v1/me/password",
         "POST /api/v1/periods/{period}/close",
+        "POST /api/v1/reconciliations",
+        "POST /api/v1/reconciliations/{id}/explanations",
+        "POST /api/v1/reconciliations/{id}/matches",
+        "POST /api/v1/reconciliations/{id}/reconcile",
+        "POST /api/v1/reconciliations/{id}/reopen",
         "POST /api/v1/spending-norms",
         "POST /api/v1/users",
         "POST /api/v1/vehicles",

@@ -16,4 +16,5 @@ mod ledger;
 mod ledger_properties;
 mod operations;
 mod organisation;
+mod reconciliation;
 mod storage;

@@ -11,5 +11,6 @@ pub mod matching;
 pub mod norms;
 pub mod period;
 pub mod plaintext;
+pub mod reconciliation;
 pub mod statement;
 pub mod trip_costing;

@@ -78,6 +78,19 @@ fn column_of(header: &str) -> Option<Column> {
     })
 }
 
+/// The English name of the column a header names (`date`, `amount`,
+/// `debit`, `credit`, `reference`, `description`), for field paths.
+pub fn column_key(header: &str) -> Option<&'static str> {
+    Some(match column_of(header)? {
+        Column::Date => "date",
+        Column::Amount => "amount",
+        Column::Debit => "debit",
+        Column::Credit => "credit",
+        Column::Reference => "reference",
+        Column::Description => "description",
+    })
+}
+
 /// Parses a date as Vietnamese banks write it, or ISO.
 pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     let s = raw.trim();
@@ -358,6 +371,14 @@ mod tests {
         assert_eq!((errors[0].row, errors[0].column.as_str()), (2, "amount"));
         assert_eq!((errors[1].row, errors[1].column.as_str()), (3, "date"));
         assert_eq!(errors[2].row, 4);
+    }
+
+    #[test]
+    fn headers_name_their_column() {
+        assert_eq!(column_key(" Ghi nợ "), Some("debit"));
+        assert_eq!(column_key("Số tham chiếu"), Some("reference"));
+        assert_eq!(column_key("amount"), Some("amount"));
+        assert_eq!(column_key("balance"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod finance_reports;
 pub mod health;
 pub mod journal;
 pub mod norms;
+pub mod reconciliations;
 pub mod settings;
 pub mod users;
 pub mod vehicles;

@@ -9,6 +9,7 @@ pub mod expenses;
 pub mod export;
 pub mod journal;
 pub mod norms;
+pub mod reconciliation;
 pub mod trips;
 
 use chrono::{DateTime, NaiveDate, Utc};
