@@ -14,6 +14,80 @@ use crate::storage::{DbConn, boards, users, write_tx};
 
 const BOARDS_CSV: &str = include_str!("../fixtures/demo/boards.csv");
 const USERS_CSV: &str = include_str!("../fixtures/demo/users.csv");
+const NORMS_CSV: &str = include_str!("../fixtures/demo/spending_norms.csv");
+const ALLOCATIONS_CSV: &str = include_str!("../fixtures/demo/allocations.csv");
+
+#[derive(Deserialize)]
+struct NormRecord {
+    code: String,
+    name: String,
+    unit: String,
+    amount: String,
+    effective_from: chrono::NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct AllocationRecord {
+    board_code: String,
+    budget_line: String,
+    amount: String,
+    reason: String,
+}
+
+/// The spending regulation and this year's allocations of every board.
+fn load_ledger(conn: &mut DbConn, actor: &Actor) -> anyhow::Result<()> {
+    use crate::domain::ledger::budget_line::BudgetLineCode;
+    use crate::domain::ledger::norms::{NormCode, Validity};
+    use crate::domain::ledger::period::FiscalYear;
+    use crate::domain::money::Money;
+    use crate::ops::ledger::{LedgerContext, chart, norms};
+    use crate::storage::ledger::budget_lines;
+
+    let ctx = LedgerContext::load(conn, crate::clock::now())?;
+    for record in csv::Reader::from_reader(NORMS_CSV.as_bytes()).deserialize() {
+        let r: NormRecord = record?;
+        norms::add_version(
+            conn,
+            actor,
+            norms::NewNorm {
+                code: NormCode::parse(&r.code)?,
+                name: r.name,
+                unit: r.unit,
+                amount: Money::parse(&r.amount)?,
+                validity: Validity::new(r.effective_from, None)?,
+            },
+            &ctx,
+        )?;
+    }
+    let year = FiscalYear::of(ctx.today());
+    for record in csv::Reader::from_reader(ALLOCATIONS_CSV.as_bytes()).deserialize() {
+        let r: AllocationRecord = record?;
+        let board =
+            boards::find_by_code(conn, &BoardCode::parse(&r.board_code)?)?.ok_or_else(|| {
+                anyhow::anyhow!("demo allocation names unknown board {}", r.board_code)
+            })?;
+        let line = budget_lines::find_by_code(conn, &BudgetLineCode::parse(&r.budget_line)?)?
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "demo allocation names unknown budget line {}",
+                    r.budget_line
+                )
+            })?;
+        chart::allocate(
+            conn,
+            actor,
+            chart::NewAllocation {
+                fiscal_year: year,
+                board_id: board.id,
+                budget_line_id: line.id,
+                amount: Money::parse(&r.amount)?,
+                reason: r.reason,
+            },
+            &ctx,
+        )?;
+    }
+    Ok(())
+}
 
 #[derive(Deserialize)]
 struct BoardRecord {
@@ -102,7 +176,7 @@ pub fn load(conn: &mut DbConn) -> anyhow::Result<Option<Vec<DemoUser>>> {
                 },
             )?;
         }
-        Ok(())
+        load_ledger(conn, &actor)
     })?;
     Ok(Some(demo_users))
 }

@@ -65,14 +65,44 @@ async fn serve_demo_prints_credentials_that_work() {
     );
 
     let client = awc::Client::default();
-    for (username, _, password) in &credentials {
+    let mut finance_token = None;
+    for (username, role, password) in &credentials {
         let mut res = client
             .post(format!("{address}/api/v1/auth/login"))
             .send_json(&serde_json::json!({"username": username, "password": password}))
             .await
             .unwrap();
-        assert_eq!(res.status(), 200, "{username}: {:?}", res.body().await);
+        assert_eq!(res.status(), 200, "{username}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        if role == "finance" {
+            finance_token = body["access_token"].as_str().map(str::to_owned);
+        }
     }
+    // This year's budget of the six boards on the seven budget lines, and
+    // the spending regulation.
+    let token = finance_token.expect("a finance account");
+    let mut res = client
+        .get(format!("{address}/api/v1/reports/budget-execution"))
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .send()
+        .await
+        .unwrap();
+    let report: serde_json::Value = res.json().await.unwrap();
+    let rows = report["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 42);
+    let vp_travel = rows
+        .iter()
+        .find(|r| r["board"] == "VP" && r["budget_line"] == "6700")
+        .unwrap();
+    assert_eq!(vp_travel["allocated"], "360000000");
+    let mut res = client
+        .get(format!("{address}/api/v1/spending-norms?code=fuel_price"))
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .send()
+        .await
+        .unwrap();
+    let norms: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(norms["items"][0]["amount"], "23456.7");
     let mut boards = client
         .get(format!("{address}/api/v1/boards"))
         .send()
