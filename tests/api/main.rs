@@ -8,6 +8,7 @@ mod cli;
 mod concurrency;
 mod contract;
 mod errors;
+mod exact_money;
 mod expenses;
 mod finance_reports;
 mod fleet;
