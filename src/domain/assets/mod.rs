@@ -24,8 +24,7 @@ impl AssetCode {
         let len = s.chars().count();
         let ok = (2..=32).contains(&len)
             && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "-./".contains(c));
         if ok {
             Ok(Self(s))
@@ -152,7 +151,9 @@ impl AssetStatus {
             "disposed" => Ok(Self::Disposed),
             other => Err(ParseError::new(
                 "invalid_asset_status",
-                format!("'{other}' is not an asset status: use in_use, idle, under_repair or disposed."),
+                format!(
+                    "'{other}' is not an asset status: use in_use, idle, under_repair or disposed."
+                ),
             )),
         }
     }
@@ -192,7 +193,9 @@ impl RequestKind {
             "transfer_in" => Ok(Self::TransferIn),
             other => Err(ParseError::new(
                 "invalid_request_kind",
-                format!("'{other}' is not a kind of asset request: use procurement, repair or transfer_in."),
+                format!(
+                    "'{other}' is not a kind of asset request: use procurement, repair or transfer_in."
+                ),
             )),
         }
     }
@@ -252,7 +255,9 @@ impl RequestStatus {
             "rejected" => Ok(Self::Rejected),
             other => Err(ParseError::new(
                 "invalid_request_status",
-                format!("'{other}' is not a request status: use submitted, approved, fulfilled or rejected."),
+                format!(
+                    "'{other}' is not a request status: use submitted, approved, fulfilled or rejected."
+                ),
             )),
         }
     }
@@ -296,7 +301,10 @@ mod tests {
             AssetCode::parse(" btc-mc-0001 ").unwrap().as_str(),
             "BTC-MC-0001"
         );
-        assert_eq!(AssetCode::parse("VP/2026.01").unwrap().as_str(), "VP/2026.01");
+        assert_eq!(
+            AssetCode::parse("VP/2026.01").unwrap().as_str(),
+            "VP/2026.01"
+        );
         for bad in ["", "A", "-AB", "AB CD", "ĐT-01", &"A".repeat(33)] {
             assert_eq!(
                 AssetCode::parse(bad).unwrap_err().code,

@@ -234,7 +234,10 @@ pub fn register_asset(
             "acquired_on".into(),
             ParseError::new(
                 "date_in_future",
-                format!("{} is after today; register an asset once it is acquired.", n.acquired_on),
+                format!(
+                    "{} is after today; register an asset once it is acquired.",
+                    n.acquired_on
+                ),
             ),
         ));
     }

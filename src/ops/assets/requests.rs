@@ -127,7 +127,13 @@ fn named_asset(
             "Say which asset: a repair names the board's asset, a transfer_in the idle asset wanted.",
         )
     })?;
-    let unknown = || field("asset_id", "asset_unknown", "No asset with this id is visible to this board.");
+    let unknown = || {
+        field(
+            "asset_id",
+            "asset_unknown",
+            "No asset with this id is visible to this board.",
+        )
+    };
     let a = register::find(conn, id)?.ok_or_else(unknown)?;
     let visible = a.custodian_board_id == board_id || a.status == AssetStatus::Idle;
     if !visible && a.status != AssetStatus::Disposed {
@@ -186,7 +192,11 @@ pub fn submit(
                 ));
             }
             let code = n.category.as_ref().ok_or_else(|| {
-                field("category", "required", "Say which category of asset to buy, e.g. projector.")
+                field(
+                    "category",
+                    "required",
+                    "Say which category of asset to buy, e.g. projector.",
+                )
             })?;
             let cat = category(conn, code)?;
             if n.amount.to_minor() <= 0 {
@@ -224,7 +234,11 @@ pub fn submit(
         }
     };
     if n.amount.is_negative() {
-        return Err(field("amount", "negative_amount", "The estimate cannot be negative."));
+        return Err(field(
+            "amount",
+            "negative_amount",
+            "The estimate cannot be negative.",
+        ));
     }
     let line = budget_line(conn, n.budget_line, n.kind)?;
     let r = AssetRequest {
@@ -367,7 +381,12 @@ pub fn approve(
         }
         RequestKind::Procurement => {}
         RequestKind::TransferIn | RequestKind::Repair => {
-            let asset = load(conn, before.asset_id.ok_or_else(|| OpError::NotFound("asset".into()))?)?;
+            let asset = load(
+                conn,
+                before
+                    .asset_id
+                    .ok_or_else(|| OpError::NotFound("asset".into()))?,
+            )?;
             if asset.status == AssetStatus::Disposed {
                 return Err(disposed(&asset));
             }
@@ -431,7 +450,15 @@ pub fn reject(
         {
             let asset = load(conn, asset_id)?;
             if asset.status == AssetStatus::UnderRepair {
-                set_status(conn, actor, &asset, AssetStatus::InUse, before.id, reason, ctx)?;
+                set_status(
+                    conn,
+                    actor,
+                    &asset,
+                    AssetStatus::InUse,
+                    before.id,
+                    reason,
+                    ctx,
+                )?;
             }
         }
     }
@@ -538,7 +565,11 @@ pub fn fulfil(
     let (before, next) = load_for(conn, id, RequestAction::Fulfil)?;
     let cost = f.cost.unwrap_or(before.amount);
     if cost.is_negative() {
-        return Err(field("cost", "negative_amount", "The cost cannot be negative."));
+        return Err(field(
+            "cost",
+            "negative_amount",
+            "The cost cannot be negative.",
+        ));
     }
     let today = ctx.today();
     let mut asset_id = before.asset_id;
@@ -634,7 +665,9 @@ pub fn fulfil(
             posted.unzip()
         }
         RequestKind::TransferIn => {
-            let aid = before.asset_id.ok_or_else(|| OpError::NotFound("asset".into()))?;
+            let aid = before
+                .asset_id
+                .ok_or_else(|| OpError::NotFound("asset".into()))?;
             let asset = load(conn, aid)?;
             if asset.status == AssetStatus::Disposed {
                 return Err(disposed(&asset));
@@ -668,7 +701,9 @@ pub fn fulfil(
             .unzip()
         }
         RequestKind::Repair => {
-            let aid = before.asset_id.ok_or_else(|| OpError::NotFound("asset".into()))?;
+            let aid = before
+                .asset_id
+                .ok_or_else(|| OpError::NotFound("asset".into()))?;
             let asset = load(conn, aid)?;
             if asset.status == AssetStatus::Disposed {
                 return Err(disposed(&asset));

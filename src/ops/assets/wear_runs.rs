@@ -113,7 +113,8 @@ pub fn run(
     let total = Money::from_minor(by_board.values().sum());
     let mut entry_id = None;
     if total.to_minor() > 0 {
-        let code = BudgetLineCode::parse(WEAR_BUDGET_LINE).map_err(|e| OpError::invalid("budget_line", e))?;
+        let code = BudgetLineCode::parse(WEAR_BUDGET_LINE)
+            .map_err(|e| OpError::invalid("budget_line", e))?;
         let line = budget_lines::find_by_code(conn, &code)?.ok_or_else(|| {
             OpError::conflict(
                 "ledger_not_set_up",

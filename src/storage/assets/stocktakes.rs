@@ -141,7 +141,10 @@ pub fn add_counts(
 }
 
 /// Counted codes in the order they were recorded, with their location.
-pub fn counts(conn: &mut DbConn, stocktake_id: Uuid) -> QueryResult<Vec<(AssetCode, Option<String>)>> {
+pub fn counts(
+    conn: &mut DbConn,
+    stocktake_id: Uuid,
+) -> QueryResult<Vec<(AssetCode, Option<String>)>> {
     stocktake_counts::table
         .filter(stocktake_counts::stocktake_id.eq(stocktake_id.to_string()))
         .order(stocktake_counts::id.asc())
