@@ -978,9 +978,9 @@ async fn the_wear_run_posts_each_year_once() {
         .json();
     assert_eq!(journal["items"].as_array().unwrap().len(), 1);
 
-    // The year before: the projector was not yet bought, the car is fully worn... no,
-    // the car had 11,500,000 then, but the year before last is run after the
-    // car's remaining value reached 0: nothing is left to wear. 201, no entry.
+    // The year before, run afterwards: the projector was not yet bought and
+    // the car has nothing left to wear (its 12,000,000 are all worn now):
+    // 201 with a total of 0 and no entry.
     let res = app
         .post(
             "/api/v1/wear-runs",
