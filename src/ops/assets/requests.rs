@@ -490,16 +490,28 @@ pub struct Fulfilment {
 /// The entry of a fulfilled request, posted on `date` on the request's
 /// board and budget line. Settles the commitment first, so the budget
 /// check sees the actual cost in place of the estimate.
+/// What a fulfilment posts: on `date`, `amount` on each (debit, credit)
+/// pair of accounts.
+struct Charge<'a> {
+    date: NaiveDate,
+    description: String,
+    pairs: &'a [(&'a str, &'a str)],
+    amount: Money,
+}
+
 fn post(
     conn: &mut DbConn,
     actor: &Actor,
     r: &AssetRequest,
-    date: NaiveDate,
-    description: String,
-    pairs: &[(&str, &str)],
-    amount: Money,
+    charge: Charge<'_>,
     ctx: &LedgerContext,
 ) -> Result<Option<(Uuid, Vec<BudgetShortfall>)>, OpError> {
+    let Charge {
+        date,
+        description,
+        pairs,
+        amount,
+    } = charge;
     if amount.to_minor() <= 0 {
         budget::close_commitment(conn, CommitmentSource::AssetRequest, r.id, None, ctx)?;
         return Ok(None);
@@ -618,13 +630,15 @@ pub fn fulfil(
                 conn,
                 actor,
                 &before,
-                acquired_on,
-                format!("Mua sắm tài sản {code}: {name}"),
-                &[
-                    (FIXED_ASSET_ACCOUNT, PAYABLE_ACCOUNT),
-                    (EXPENSE_ACCOUNT, DEFERRED_FUNDING_ACCOUNT),
-                ],
-                cost,
+                Charge {
+                    date: acquired_on,
+                    description: format!("Mua sắm tài sản {code}: {name}"),
+                    pairs: &[
+                        (FIXED_ASSET_ACCOUNT, PAYABLE_ACCOUNT),
+                        (EXPENSE_ACCOUNT, DEFERRED_FUNDING_ACCOUNT),
+                    ],
+                    amount: cost,
+                },
                 ctx,
             )?;
             let a = Asset {
@@ -692,10 +706,12 @@ pub fn fulfil(
                 conn,
                 actor,
                 &before,
-                today,
-                format!("Chi phí điều chuyển tài sản {}", asset.code),
-                &[(EXPENSE_ACCOUNT, PAYABLE_ACCOUNT)],
-                cost,
+                Charge {
+                    date: today,
+                    description: format!("Chi phí điều chuyển tài sản {}", asset.code),
+                    pairs: &[(EXPENSE_ACCOUNT, PAYABLE_ACCOUNT)],
+                    amount: cost,
+                },
                 ctx,
             )?
             .unzip()
@@ -712,10 +728,12 @@ pub fn fulfil(
                 conn,
                 actor,
                 &before,
-                today,
-                format!("Sửa chữa tài sản {}: {}", asset.code, before.description),
-                &[(EXPENSE_ACCOUNT, PAYABLE_ACCOUNT)],
-                cost,
+                Charge {
+                    date: today,
+                    description: format!("Sửa chữa tài sản {}: {}", asset.code, before.description),
+                    pairs: &[(EXPENSE_ACCOUNT, PAYABLE_ACCOUNT)],
+                    amount: cost,
+                },
                 ctx,
             )?;
             let mut after = asset.clone();
