@@ -193,13 +193,3 @@ pub fn list(conn: &mut DbConn, f: &RequestFilter, limit: i64) -> QueryResult<Vec
         .collect()
 }
 
-/// Whether an open request (submitted or approved) already names the asset.
-pub fn open_for_asset(conn: &mut DbConn, asset_id: Uuid, except: Uuid) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        asset_requests::table
-            .filter(asset_requests::asset_id.eq(asset_id.to_string()))
-            .filter(asset_requests::id.ne(except.to_string()))
-            .filter(asset_requests::status.eq_any(["submitted", "approved"])),
-    ))
-    .get_result(conn)
-}
