@@ -162,6 +162,19 @@ impl RoleSet for AssetRequesters {
     const ROLES: &'static [Role] = &[Role::Clerk, Role::Finance, Role::Manager];
 }
 
+/// Who reads stocktakes and records counts: finance and managers (read)
+/// for every board, clerks for their own board's stocktakes.
+pub struct StocktakeReaders;
+impl RoleSet for StocktakeReaders {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Manager, Role::Clerk];
+}
+
+/// Who records counts: finance, and clerks in their own board's stocktakes.
+pub struct StocktakeCounters;
+impl RoleSet for StocktakeCounters {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Clerk];
+}
+
 pub struct Auth<R: RoleSet = AnyRole> {
     pub principal: Principal,
     _roles: PhantomData<R>,

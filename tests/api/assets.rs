@@ -1215,8 +1215,41 @@ async fn a_stocktake_lists_missing_unexpected_and_misplaced_assets() {
     let manager = app.token("manager").await;
     let list = app.get("/api/v1/stocktakes", &manager).await.json();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    // Clerks read their own board's stocktakes and count in them, nothing else.
     let clerk = app.token("clerk.btc").await;
-    app.get("/api/v1/stocktakes", &clerk)
+    let mine = app.get("/api/v1/stocktakes", &clerk).await.json();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    assert_eq!(mine["items"][0]["id"], id.as_str());
+    app.get(&format!("/api/v1/stocktakes/{loc}"), &clerk)
+        .await
+        .problem(404, "not_found");
+    let res = app
+        .post(
+            "/api/v1/stocktakes",
+            &finance,
+            &json!({"board_id": app.boards["BTC"]}),
+        )
+        .await;
+    let open = s(&res.json()["id"]);
+    let count = json!({"codes": ["BTC-1", "BTC-2", "BTC-3"], "location": "Phòng 101"});
+    let other = app.token("clerk.ubkt").await;
+    app.post(&format!("/api/v1/stocktakes/{open}/counts"), &other, &count)
+        .await
+        .problem(404, "not_found");
+    let res = app
+        .post(&format!("/api/v1/stocktakes/{open}/counts"), &clerk, &count)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["counted"], 3);
+    app.post(
+        &format!("/api/v1/stocktakes/{open}/close"),
+        &clerk,
+        &json!({}),
+    )
+    .await
+    .problem(403, "forbidden");
+    let driver = app.token("driver").await;
+    app.get("/api/v1/stocktakes", &driver)
         .await
         .problem(403, "forbidden");
 }

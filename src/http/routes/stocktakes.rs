@@ -1,6 +1,7 @@
-//! Stocktakes (finance): open one for a board or a location, record the
-//! scanned asset codes, close it to get the discrepancies — missing,
-//! unexpected, wrong location — as JSON or CSV.
+//! Stocktakes: finance opens one for a board or a location; finance, or the
+//! board's clerks, record the scanned asset codes; finance closes it to get
+//! the discrepancies — missing, unexpected, wrong location — as JSON or
+//! CSV. Managers read them; clerks read their own board's.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -10,12 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::clock;
+use crate::domain::access::BoardScope;
 use crate::domain::assets::AssetCode;
 use crate::domain::page::PageLimit;
 use crate::domain::{ParseError, text};
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
-use crate::http::guard::{Auth, FinanceDesk, LedgerReaders};
+use crate::http::guard::{Auth, FinanceDesk, StocktakeCounters, StocktakeReaders};
 use crate::http::state::AppState;
 use crate::http::tabular::{self, Output};
 use crate::ops::assets::stocktakes as ops;
@@ -143,28 +145,35 @@ pub struct StocktakeList {
     pub items: Vec<StocktakeView>,
 }
 
-/// Stocktakes, newest first (finance, managers); discrepancies are read
-/// one stocktake at a time.
+/// Stocktakes, newest first (finance, managers; clerks: their board's);
+/// discrepancies are read one stocktake at a time.
 #[utoipa::path(
     tag = "assets",
     params(StocktakeQuery),
     responses(
         (status = 200, description = "Stocktakes", body = StocktakeList),
-        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not finance, a manager or a clerk", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Filters refused", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stocktakes")]
 pub async fn list_stocktakes(
-    _auth: Auth<LedgerReaders>,
+    auth: Auth<StocktakeReaders>,
     state: web::Data<AppState>,
     query: web::Query<StocktakeQuery>,
 ) -> Result<web::Json<StocktakeList>, ApiError> {
     let q = query.into_inner();
     let limit = PageLimit::parse(q.limit).map_err(|e| ApiError::validation("limit", e))?;
+    let board_id = match auth.principal.board_scope() {
+        BoardScope::All => q.board_id,
+        BoardScope::Only(own) if q.board_id.is_none_or(|b| b == own) => Some(own),
+        BoardScope::Only(_) | BoardScope::None => {
+            return Ok(web::Json(StocktakeList { items: vec![] }));
+        }
+    };
     let items = state
         .db(move |conn| {
-            let list = store::list(conn, q.board_id, limit.get())?;
+            let list = store::list(conn, board_id, limit.get())?;
             let mut out = Vec::with_capacity(list.len());
             for s in list {
                 let n = store::counts(conn, s.id)?.len();
@@ -183,13 +192,13 @@ pub async fn list_stocktakes(
     params(("id" = Uuid, Path, description = "Stocktake id"), Output),
     responses(
         (status = 200, description = "The stocktake (JSON), or its discrepancies (CSV: kind, asset_code, asset_id, registered_board_id, registered_location, counted_location)", content((StocktakeView = "application/json"), (String = "text/csv"))),
-        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such stocktake", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not finance, a manager or a clerk", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such stocktake, or not of the clerk's board", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/stocktakes/{id}")]
 pub async fn get_stocktake(
-    _auth: Auth<LedgerReaders>,
+    auth: Auth<StocktakeReaders>,
     state: web::Data<AppState>,
     req: HttpRequest,
     id: web::Path<Uuid>,
@@ -198,9 +207,12 @@ pub async fn get_stocktake(
     let csv = output.wants_csv(&req)?;
     let excel = output.excel.unwrap_or(false);
     let id = id.into_inner();
+    let scope = auth.principal.board_scope();
     let v = state
         .db(move |conn| {
-            let s = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("stocktake"))?;
+            let s = store::find(conn, id)?
+                .filter(|s| scope.allows(s.board_id))
+                .ok_or_else(|| ApiError::not_found("stocktake"))?;
             let n = store::counts(conn, id)?.len();
             let d = store::discrepancies(conn, id)?;
             Ok(view(s, n, d))
@@ -222,22 +234,23 @@ pub struct CreateCount {
     pub location: Option<String>,
 }
 
-/// Record scanned codes into an open stocktake (finance).
+/// Record scanned codes into an open stocktake (finance; a clerk in their
+/// own board's stocktake).
 #[utoipa::path(
     tag = "assets",
     request_body = CreateCount,
     params(("id" = Uuid, Path, description = "Stocktake id")),
     responses(
         (status = 200, description = "Recorded", body = StocktakeView),
-        (status = 403, description = "Not finance", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such stocktake", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not finance or a clerk", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such stocktake, or not of the clerk's board", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The stocktake is closed (`stocktake_closed`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Codes refused", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/stocktakes/{id}/counts")]
 pub async fn create_count(
-    auth: Auth<FinanceDesk>,
+    auth: Auth<StocktakeCounters>,
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     body: Json<CreateCount>,
@@ -274,9 +287,13 @@ pub async fn create_count(
     errors.finish()?;
     let id = id.into_inner();
     let actor = auth.actor();
+    let scope = auth.principal.board_scope();
     let v = state
         .db(move |conn| {
             write_tx(conn, |conn| {
+                store::find(conn, id)?
+                    .filter(|s| scope.allows(s.board_id))
+                    .ok_or_else(|| ApiError::not_found("stocktake"))?;
                 let ctx = LedgerContext::load(conn, clock::now())?;
                 let (s, n) = ops::count(conn, &actor, id, &codes, location, &ctx)?;
                 Ok(view(s, n, vec![]))

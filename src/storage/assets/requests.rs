@@ -192,4 +192,3 @@ pub fn list(conn: &mut DbConn, f: &RequestFilter, limit: i64) -> QueryResult<Vec
         .map(Row::into_request)
         .collect()
 }
-
