@@ -1315,3 +1315,115 @@ struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }
+
+#[actix_web::test]
+async fn a_warn_line_approves_beyond_its_budget_and_says_so() {
+    let app = spawn_app().await;
+    let chair = app
+        .asset(
+            "UBKT-BG-0002",
+            "furniture",
+            "UBKT",
+            "idle",
+            "2500000",
+            "2021-05-01",
+        )
+        .await;
+    // 6550 (office supplies) is a `warn` line with nothing allocated to BTC.
+    let res = app
+        .request(
+            "clerk.btc",
+            json!({"kind": "transfer_in", "asset_id": chair["id"], "amount": "300000",
+                   "budget_line": "6550", "description": "Nhận ghế, thuê xe chở"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let id = s(&res.json()["id"]);
+    let res = app.step("finance", &id, "approve", json!({})).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let approved = res.json();
+    // 0 available, 300,000 asked: 300,000 short, approved with the warning.
+    assert_eq!(approved["budget_warnings"][0]["budget_line"], "6550");
+    assert_eq!(approved["budget_warnings"][0]["shortfall"], "300000");
+    assert_eq!(app.position("BTC", "6550").await.1, "300000");
+    // An unknown budget line is refused when filing.
+    app.request(
+        "clerk.btc",
+        json!({"kind": "transfer_in", "asset_id": chair["id"], "budget_line": "1234",
+               "description": "Nhận ghế"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn changes_of_location_and_status_are_in_the_history_and_clerks_see_only_their_own() {
+    let app = spawn_app().await;
+    let asset = app
+        .asset(
+            "UBKT-MT-0009",
+            "computer",
+            "UBKT",
+            "in_use",
+            "16000000",
+            "2023-04-01",
+        )
+        .await;
+    let id = s(&asset["id"]);
+    let finance = app.token("finance").await;
+    let res = app
+        .patch(
+            &format!("/api/v1/assets/{id}"),
+            &finance,
+            &json!({"location": "Kho tầng 1", "status": "idle", "name": "Máy tính HP ProBook",
+                    "reason": "Thu hồi về kho"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["name"], "Máy tính HP ProBook");
+    let history = app.history(&id).await;
+    assert_eq!(kinds(&history), ["registered", "location", "status"]);
+    assert_eq!(history[1]["from_location"], "Phòng 101");
+    assert_eq!(history[1]["to_location"], "Kho tầng 1");
+    assert_eq!(history[2]["from_status"], "in_use");
+    assert_eq!(history[2]["to_status"], "idle");
+    assert_eq!(history[2]["reason"], "Thu hồi về kho");
+    // Idle now: the BTC clerk sees it and its history.
+    let clerk = app.token("clerk.btc").await;
+    let res = app
+        .get(&format!("/api/v1/assets/{id}/history"), &clerk)
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    // Back in use at UBKT: hidden from BTC again.
+    app.patch(
+        &format!("/api/v1/assets/{id}"),
+        &finance,
+        &json!({"status": "in_use"}),
+    )
+    .await;
+    app.get(&format!("/api/v1/assets/{id}/history"), &clerk)
+        .await
+        .problem(404, "not_found");
+    let res = app
+        .get(
+            &format!("/api/v1/assets/{id}/history"),
+            &app.token("clerk.ubkt").await,
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    // Only finance changes assets; unknown fields are refused.
+    app.patch(
+        &format!("/api/v1/assets/{id}"),
+        &clerk,
+        &json!({"location": "X"}),
+    )
+    .await
+    .problem(403, "forbidden");
+    app.patch(
+        &format!("/api/v1/assets/{id}"),
+        &finance,
+        &json!({"original_cost": "1"}),
+    )
+    .await
+    .problem(422, "validation_failed");
+}
