@@ -369,6 +369,24 @@ async fn a_purchase_creates_the_asset_posts_it_and_spends_the_commitment() {
         .collect();
     assert_eq!(fields, ["code", "name", "location"]);
 
+    // The new asset needs a code of its own.
+    app.asset(
+        "BTC-MT-0001",
+        "furniture",
+        "BTC",
+        "in_use",
+        "1000000",
+        "2020-01-01",
+    )
+    .await;
+    app.step(
+        "finance",
+        &id,
+        "fulfil",
+        json!({"code": "BTC-MT-0001", "name": "Máy tính", "location": "Phòng 204"}),
+    )
+    .await
+    .problem(409, "asset_code_taken");
     // Bought for 19,500,000, below the estimate.
     let res = app
         .step(

@@ -622,6 +622,14 @@ pub fn fulfil(
             if !missing.is_empty() {
                 return Err(OpError::Fields(missing));
             }
+            if register::find_by_code(conn, &code)?.is_some() {
+                return Err(OpError::conflict(
+                    "asset_code_taken",
+                    format!(
+                        "Asset code {code} is already in the register; give the new asset its own code."
+                    ),
+                ));
+            }
             let cat = register::categories(conn)?
                 .into_iter()
                 .find(|c| c.id == before.category_id)
