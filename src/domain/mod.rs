@@ -2,6 +2,7 @@
 //! Office as plain functions. Nothing in here knows about HTTP or SQL.
 
 pub mod access;
+pub mod assets;
 pub mod audit;
 pub mod board;
 pub mod error;

@@ -45,6 +45,10 @@ pub struct Problem {
     /// it claims and what the norm allows.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub over_norm: Vec<crate::ops::ledger::expenses::OverNormLine>,
+    /// The idle assets behind an `idle_asset_available` refusal: transfer
+    /// one of them instead of buying.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub idle_assets: Vec<crate::ops::assets::IdleAsset>,
     /// The request id (also in the `X-Request-Id` header); quote it when
     /// reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,6 +123,13 @@ pub enum ApiError {
         detail: String,
         lines: Vec<crate::ops::ledger::expenses::OverNormLine>,
     },
+    /// 409 `idle_asset_available`: idle assets of the category can be
+    /// transferred instead of buying; they are listed.
+    #[error("{detail}")]
+    IdleAssets {
+        detail: String,
+        assets: Vec<crate::ops::assets::IdleAsset>,
+    },
     /// 413 `payload_too_large`.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -166,6 +177,7 @@ impl ApiError {
             ApiError::Validation(_) => "validation_failed",
             ApiError::BudgetExceeded { .. } => "budget_exceeded",
             ApiError::OverNorm { .. } => "over_norm",
+            ApiError::IdleAssets { .. } => "idle_asset_available",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -233,6 +245,10 @@ impl ApiError {
                 ApiError::OverNorm { lines, .. } => lines.clone(),
                 _ => Vec::new(),
             },
+            idle_assets: match self {
+                ApiError::IdleAssets { assets, .. } => assets.clone(),
+                _ => Vec::new(),
+            },
             request_id: current_request_id(),
         }
     }
@@ -248,7 +264,8 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. }
             | ApiError::Clashes { .. }
-            | ApiError::BudgetExceeded { .. } => StatusCode::CONFLICT,
+            | ApiError::BudgetExceeded { .. }
+            | ApiError::IdleAssets { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -429,6 +446,9 @@ impl From<crate::ops::OpError> for ApiError {
                     .collect(),
             ),
             OpError::OverNorm { detail, lines } => ApiError::OverNorm { detail, lines },
+            OpError::IdleAssetsAvailable { detail, assets } => {
+                ApiError::IdleAssets { detail, assets }
+            }
             OpError::Db(e) => e.into(),
         }
     }

@@ -141,6 +141,40 @@ impl RoleSet for ExpenseReaders {
     const ROLES: &'static [Role] = &[Role::Finance, Role::Manager, Role::Clerk];
 }
 
+/// Readers of the asset register: finance, managers and administrators
+/// (every asset), clerks (their board's assets and the idle pool).
+pub struct AssetReaders;
+impl RoleSet for AssetReaders {
+    const ROLES: &'static [Role] = &[Role::Clerk, Role::Finance, Role::Manager, Role::Admin];
+}
+
+/// Who moves assets between boards and decides asset requests: finance
+/// and managers.
+pub struct AssetDeciders;
+impl RoleSet for AssetDeciders {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Manager];
+}
+
+/// Who files and reads asset requests: clerks (own board), finance and
+/// managers (any board).
+pub struct AssetRequesters;
+impl RoleSet for AssetRequesters {
+    const ROLES: &'static [Role] = &[Role::Clerk, Role::Finance, Role::Manager];
+}
+
+/// Who reads stocktakes and records counts: finance and managers (read)
+/// for every board, clerks for their own board's stocktakes.
+pub struct StocktakeReaders;
+impl RoleSet for StocktakeReaders {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Manager, Role::Clerk];
+}
+
+/// Who records counts: finance, and clerks in their own board's stocktakes.
+pub struct StocktakeCounters;
+impl RoleSet for StocktakeCounters {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Clerk];
+}
+
 pub struct Auth<R: RoleSet = AnyRole> {
     pub principal: Principal,
     _roles: PhantomData<R>,

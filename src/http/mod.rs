@@ -24,8 +24,9 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    accounts, allocations, audit, auth, boards, bookings, docs, drivers, expenses, finance_reports,
-    health, journal, norms, reconciliations, settings, users, vehicles,
+    accounts, allocations, asset_requests, assets, audit, auth, boards, bookings, docs, drivers,
+    expenses, finance_reports, health, journal, norms, reconciliations, settings, stocktakes,
+    users, vehicles, wear_runs,
 };
 use self::state::AppState;
 
@@ -107,7 +108,27 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(reconciliations::delete_match)
                 .service(reconciliations::create_explanation)
                 .service(reconciliations::reconcile)
-                .service(reconciliations::reopen),
+                .service(reconciliations::reopen)
+                .service(assets::list_categories)
+                .service(assets::list_assets)
+                .service(assets::create_asset)
+                .service(assets::get_asset)
+                .service(assets::update_asset)
+                .service(assets::transfer_asset)
+                .service(assets::asset_history)
+                .service(asset_requests::list_requests)
+                .service(asset_requests::create_request)
+                .service(asset_requests::get_request)
+                .service(asset_requests::approve_request)
+                .service(asset_requests::reject_request)
+                .service(asset_requests::fulfil_request)
+                .service(wear_runs::create_wear_run)
+                .service(wear_runs::list_wear_runs)
+                .service(stocktakes::list_stocktakes)
+                .service(stocktakes::create_stocktake)
+                .service(stocktakes::get_stocktake)
+                .service(stocktakes::create_count)
+                .service(stocktakes::close_stocktake),
         );
 }
 

@@ -25,6 +25,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Signing in and the own account"),
         (name = "organisation", description = "Boards, users and the audit log"),
         (name = "fleet", description = "Vehicles, drivers, maintenance and leave, bookings, trips"),
+        (name = "assets", description = "The asset register: assets, transfers, history, requests, wear runs, stocktakes"),
         (name = "settings", description = "Office settings"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     ),

@@ -2,6 +2,7 @@
 //! the change and its audit entry. Shared by the HTTP handlers and the
 //! command line, so both enforce the same rules.
 
+pub mod assets;
 pub mod fleet;
 pub mod ledger;
 pub mod organisation;
@@ -45,6 +46,12 @@ pub enum OpError {
     OverNorm {
         detail: String,
         lines: Vec<crate::ops::ledger::expenses::OverNormLine>,
+    },
+    /// A purchase was asked for while assets of the category sit idle.
+    #[error("{detail}")]
+    IdleAssetsAvailable {
+        detail: String,
+        assets: Vec<crate::ops::assets::IdleAsset>,
     },
     #[error(transparent)]
     Db(#[from] diesel::result::Error),

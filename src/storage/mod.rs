@@ -6,6 +6,7 @@
 //! responses. Conversions between stored columns (text ids, naive UTC
 //! timestamps, BIGINT hundredths) and domain types happen here and nowhere else.
 
+pub mod assets;
 pub mod audit;
 pub mod blocks;
 pub mod boards;

@@ -335,7 +335,136 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    asset_categories (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        unit -> Text,
+        wear_rate_centi -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assets (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        category_id -> Text,
+        unit -> Text,
+        original_cost_minor -> BigInt,
+        accumulated_wear_minor -> BigInt,
+        acquired_on -> Date,
+        wear_rate_centi -> Integer,
+        custodian_board_id -> Text,
+        location -> Text,
+        status -> Text,
+        origin_board_id -> Text,
+        disposed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    asset_requests (id) {
+        id -> Text,
+        kind -> Text,
+        board_id -> Text,
+        category_id -> Text,
+        asset_id -> Nullable<Text>,
+        budget_line_id -> Text,
+        amount_minor -> BigInt,
+        description -> Text,
+        buy_anyway -> Bool,
+        status -> Text,
+        submitted_by -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_reason -> Nullable<Text>,
+        fulfilled_by -> Nullable<Text>,
+        fulfilled_at -> Nullable<Timestamp>,
+        cost_minor -> Nullable<BigInt>,
+        journal_entry_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    wear_runs (id) {
+        id -> Text,
+        fiscal_year -> Integer,
+        total_minor -> BigInt,
+        assets_count -> Integer,
+        journal_entry_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    asset_history (id) {
+        id -> Text,
+        asset_id -> Text,
+        occurred_at -> Timestamp,
+        kind -> Text,
+        from_board_id -> Nullable<Text>,
+        to_board_id -> Nullable<Text>,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        from_location -> Nullable<Text>,
+        to_location -> Nullable<Text>,
+        amount_minor -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        asset_request_id -> Nullable<Text>,
+        wear_run_id -> Nullable<Text>,
+        journal_entry_id -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+    }
+}
+
+diesel::table! {
+    stocktakes (id) {
+        id -> Text,
+        board_id -> Nullable<Text>,
+        location -> Nullable<Text>,
+        status -> Text,
+        opened_by -> Text,
+        opened_at -> Timestamp,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stocktake_counts (id) {
+        id -> Text,
+        stocktake_id -> Text,
+        asset_code -> Text,
+        location -> Nullable<Text>,
+        counted_by -> Text,
+        counted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stocktake_discrepancies (id) {
+        id -> Text,
+        stocktake_id -> Text,
+        kind -> Text,
+        asset_code -> Text,
+        asset_id -> Nullable<Text>,
+        registered_board_id -> Nullable<Text>,
+        registered_location -> Nullable<Text>,
+        counted_location -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(users -> boards (board_id));
+diesel::joinable!(assets -> asset_categories (category_id));
 diesel::joinable!(journal_lines -> journal_entries (entry_id));
 diesel::joinable!(journal_lines -> accounts (account_id));
 diesel::joinable!(reconciliations -> accounts (account_id));
@@ -362,5 +491,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     reconciliations,
     statement_lines,
     reconciliation_matches,
-    reconciliation_notes
+    reconciliation_notes,
+    asset_categories,
+    assets,
+    asset_requests,
+    wear_runs,
+    asset_history,
+    stocktakes,
+    stocktake_counts,
+    stocktake_discrepancies
 );

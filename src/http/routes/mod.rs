@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod allocations;
+pub mod asset_requests;
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod boards;
@@ -16,8 +18,10 @@ pub mod journal;
 pub mod norms;
 pub mod reconciliations;
 pub mod settings;
+pub mod stocktakes;
 pub mod users;
 pub mod vehicles;
+pub mod wear_runs;
 
 /// Keyset pagination: pass `next_cursor` back as `cursor` for the next page;
 /// it is absent on the last page.

@@ -1,0 +1,339 @@
+//! Stocktakes: finance opens one for a board or a location; finance, or the
+//! board's clerks, record the scanned asset codes; finance closes it to get
+//! the discrepancies — missing, unexpected, wrong location — as JSON or
+//! CSV. Managers read them; clerks read their own board's.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::clock;
+use crate::domain::access::BoardScope;
+use crate::domain::assets::AssetCode;
+use crate::domain::page::PageLimit;
+use crate::domain::{ParseError, text};
+use crate::http::error::{ApiError, FieldErrors, Problem};
+use crate::http::extract::Json;
+use crate::http::guard::{Auth, FinanceDesk, StocktakeCounters, StocktakeReaders};
+use crate::http::state::AppState;
+use crate::http::tabular::{self, Output};
+use crate::ops::assets::stocktakes as ops;
+use crate::ops::ledger::LedgerContext;
+use crate::storage::assets::stocktakes::{self as store, Stocktake, StoredDiscrepancy};
+use crate::storage::write_tx;
+
+/// The most codes one count may carry.
+pub const MAX_CODES: usize = 2000;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DiscrepancyRow {
+    /// missing, unexpected or wrong_location.
+    pub kind: String,
+    #[schema(example = "BTC-MC-0001")]
+    pub asset_code: String,
+    pub asset_id: Option<Uuid>,
+    /// The custodian board on the register (known assets).
+    pub registered_board_id: Option<Uuid>,
+    pub registered_location: Option<String>,
+    pub counted_location: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StocktakeView {
+    pub id: Uuid,
+    pub board_id: Option<Uuid>,
+    pub location: Option<String>,
+    /// open or closed.
+    pub status: String,
+    pub opened_by: Uuid,
+    pub opened_at: DateTime<Utc>,
+    pub closed_by: Option<Uuid>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Codes counted so far (each scan counts).
+    pub counted: usize,
+    /// Once closed: what the count found against the register.
+    pub discrepancies: Vec<DiscrepancyRow>,
+}
+
+fn row(d: StoredDiscrepancy) -> DiscrepancyRow {
+    DiscrepancyRow {
+        kind: d.kind.as_str().to_owned(),
+        asset_code: d.asset_code,
+        asset_id: d.asset_id,
+        registered_board_id: d.registered_board_id,
+        registered_location: d.registered_location,
+        counted_location: d.counted_location,
+    }
+}
+
+fn view(s: Stocktake, counted: usize, d: Vec<StoredDiscrepancy>) -> StocktakeView {
+    StocktakeView {
+        id: s.id,
+        board_id: s.board_id,
+        location: s.location,
+        status: s.status,
+        opened_by: s.opened_by,
+        opened_at: s.opened_at,
+        closed_by: s.closed_by,
+        closed_at: s.closed_at,
+        counted,
+        discrepancies: d.into_iter().map(row).collect(),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateStocktake {
+    /// Count this board's assets.
+    pub board_id: Option<Uuid>,
+    /// Count the assets registered at this location (with a board: that
+    /// board's assets there).
+    pub location: Option<String>,
+}
+
+/// Open a stocktake of a board, a location, or a board's assets at a
+/// location (finance).
+#[utoipa::path(
+    tag = "assets",
+    request_body = CreateStocktake,
+    responses(
+        (status = 201, description = "Opened", body = StocktakeView),
+        (status = 403, description = "Not finance", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither board nor location, or an unknown board", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stocktakes")]
+pub async fn create_stocktake(
+    auth: Auth<FinanceDesk>,
+    state: web::Data<AppState>,
+    body: Json<CreateStocktake>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let location = b
+        .location
+        .as_deref()
+        .map(|l| text::bounded("Location", l, 1, 200))
+        .transpose()
+        .map_err(|e| ApiError::validation("location", e))?;
+    let actor = auth.actor();
+    let s = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let ctx = LedgerContext::load(conn, clock::now())?;
+                Ok(ops::open(conn, &actor, b.board_id, location, &ctx)?)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/stocktakes/{}", s.id)))
+        .json(view(s, 0, vec![])))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct StocktakeQuery {
+    pub board_id: Option<Uuid>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StocktakeList {
+    pub items: Vec<StocktakeView>,
+}
+
+/// Stocktakes, newest first (finance, managers; clerks: their board's);
+/// discrepancies are read one stocktake at a time.
+#[utoipa::path(
+    tag = "assets",
+    params(StocktakeQuery),
+    responses(
+        (status = 200, description = "Stocktakes", body = StocktakeList),
+        (status = 403, description = "Not finance, a manager or a clerk", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Filters refused", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stocktakes")]
+pub async fn list_stocktakes(
+    auth: Auth<StocktakeReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<StocktakeQuery>,
+) -> Result<web::Json<StocktakeList>, ApiError> {
+    let q = query.into_inner();
+    let limit = PageLimit::parse(q.limit).map_err(|e| ApiError::validation("limit", e))?;
+    let board_id = match auth.principal.board_scope() {
+        BoardScope::All => q.board_id,
+        BoardScope::Only(own) if q.board_id.is_none_or(|b| b == own) => Some(own),
+        BoardScope::Only(_) | BoardScope::None => {
+            return Ok(web::Json(StocktakeList { items: vec![] }));
+        }
+    };
+    let items = state
+        .db(move |conn| {
+            let list = store::list(conn, board_id, limit.get())?;
+            let mut out = Vec::with_capacity(list.len());
+            for s in list {
+                let n = store::counts(conn, s.id)?.len();
+                out.push(view(s, n, vec![]));
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(web::Json(StocktakeList { items }))
+}
+
+/// One stocktake with its discrepancies once closed; `?format=csv` (or
+/// `Accept: text/csv`) gives the discrepancies as CSV.
+#[utoipa::path(
+    tag = "assets",
+    params(("id" = Uuid, Path, description = "Stocktake id"), Output),
+    responses(
+        (status = 200, description = "The stocktake (JSON), or its discrepancies (CSV: kind, asset_code, asset_id, registered_board_id, registered_location, counted_location)", content((StocktakeView = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not finance, a manager or a clerk", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such stocktake, or not of the clerk's board", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/stocktakes/{id}")]
+pub async fn get_stocktake(
+    auth: Auth<StocktakeReaders>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    output: web::Query<Output>,
+) -> Result<HttpResponse, ApiError> {
+    let csv = output.wants_csv(&req)?;
+    let excel = output.excel.unwrap_or(false);
+    let id = id.into_inner();
+    let scope = auth.principal.board_scope();
+    let v = state
+        .db(move |conn| {
+            let s = store::find(conn, id)?
+                .filter(|s| scope.allows(s.board_id))
+                .ok_or_else(|| ApiError::not_found("stocktake"))?;
+            let n = store::counts(conn, id)?.len();
+            let d = store::discrepancies(conn, id)?;
+            Ok(view(s, n, d))
+        })
+        .await?;
+    if csv {
+        return tabular::csv_response(&v.discrepancies, excel, &format!("stocktake-{id}"));
+    }
+    Ok(HttpResponse::Ok().json(v))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCount {
+    /// The scanned asset codes (1–2000).
+    #[schema(example = json!(["BTC-MC-0001", "BTC-MT-0002"]))]
+    pub codes: Vec<String>,
+    /// Where they were found; the stocktake's location when left out.
+    pub location: Option<String>,
+}
+
+/// Record scanned codes into an open stocktake (finance; a clerk in their
+/// own board's stocktake).
+#[utoipa::path(
+    tag = "assets",
+    request_body = CreateCount,
+    params(("id" = Uuid, Path, description = "Stocktake id")),
+    responses(
+        (status = 200, description = "Recorded", body = StocktakeView),
+        (status = 403, description = "Not finance or a clerk", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such stocktake, or not of the clerk's board", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The stocktake is closed (`stocktake_closed`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Codes refused", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stocktakes/{id}/counts")]
+pub async fn create_count(
+    auth: Auth<StocktakeCounters>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    body: Json<CreateCount>,
+) -> Result<web::Json<StocktakeView>, ApiError> {
+    let b = body.into_inner();
+    let mut errors = FieldErrors::new();
+    if b.codes.is_empty() || b.codes.len() > MAX_CODES {
+        errors.push(
+            "codes",
+            ParseError::new(
+                "code_count",
+                format!(
+                    "A count carries 1 to {MAX_CODES} codes; this one has {}.",
+                    b.codes.len()
+                ),
+            ),
+        );
+    }
+    let mut codes = Vec::with_capacity(b.codes.len().min(MAX_CODES));
+    for (i, c) in b.codes.iter().take(MAX_CODES).enumerate() {
+        if let Some(code) = errors.check(&format!("codes[{i}]"), AssetCode::parse(c)) {
+            codes.push(code);
+        }
+    }
+    let location = errors.check_opt(
+        "location",
+        b.location
+            .as_deref()
+            .map(|l| text::bounded("Location", l, 1, 200)),
+    );
+    let Some(location) = location else {
+        return Err(errors.into());
+    };
+    errors.finish()?;
+    let id = id.into_inner();
+    let actor = auth.actor();
+    let scope = auth.principal.board_scope();
+    let v = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                store::find(conn, id)?
+                    .filter(|s| scope.allows(s.board_id))
+                    .ok_or_else(|| ApiError::not_found("stocktake"))?;
+                let ctx = LedgerContext::load(conn, clock::now())?;
+                let (s, n) = ops::count(conn, &actor, id, &codes, location, &ctx)?;
+                Ok(view(s, n, vec![]))
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
+
+/// Close an open stocktake (finance): the counts are compared with the
+/// register and the discrepancies kept — missing (registered, not
+/// counted), unexpected (counted, not registered in the scope), and
+/// wrong_location (counted somewhere other than registered).
+#[utoipa::path(
+    tag = "assets",
+    params(("id" = Uuid, Path, description = "Stocktake id")),
+    responses(
+        (status = 200, description = "Closed, with its discrepancies", body = StocktakeView),
+        (status = 403, description = "Not finance", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such stocktake", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already closed (`stocktake_closed`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/stocktakes/{id}/close")]
+pub async fn close_stocktake(
+    auth: Auth<FinanceDesk>,
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<StocktakeView>, ApiError> {
+    let id = id.into_inner();
+    let actor = auth.actor();
+    let v = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let ctx = LedgerContext::load(conn, clock::now())?;
+                let (s, d) = ops::close(conn, &actor, id, &ctx)?;
+                let n = store::counts(conn, id)?.len();
+                Ok(view(s, n, d))
+            })
+        })
+        .await?;
+    Ok(web::Json(v))
+}
