@@ -271,12 +271,12 @@ pub fn list(conn: &mut DbConn, f: &EntryFilter, limit: i64) -> QueryResult<Vec<S
         );
     }
     if let Some((date, id)) = f.after {
-        q = q.filter(
+        // `entry_date >= date` alone bounds the index range; the OR only
+        // filters within it (PostgreSQL scans from the start otherwise).
+        q = q.filter(journal_entries::entry_date.ge(date)).filter(
             journal_entries::entry_date
                 .gt(date)
-                .or(journal_entries::entry_date
-                    .eq(date)
-                    .and(journal_entries::id.gt(id.to_string()))),
+                .or(journal_entries::id.gt(id.to_string())),
         );
     }
     let rows = q.load::<EntryRow>(conn)?;
