@@ -11,6 +11,7 @@ pub mod docs;
 pub mod drivers;
 pub mod expenses;
 pub mod finance_reports;
+pub mod fleet_reports;
 pub mod health;
 pub mod journal;
 pub mod norms;
