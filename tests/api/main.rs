@@ -11,6 +11,7 @@ mod errors;
 mod expenses;
 mod finance_reports;
 mod fleet;
+mod fleet_reports;
 mod helpers;
 mod ledger;
 mod ledger_properties;
