@@ -751,3 +751,87 @@ async fn the_working_calendar_is_read_by_all_and_replaced_by_the_administrator()
         "{audit:?}"
     );
 }
+
+#[actix_web::test]
+async fn large_reads_are_paged_and_large_csvs_streamed() {
+    use sharedoffice::domain::fleet::booking::{Booking, BookingStatus, Priority};
+    use sharedoffice::domain::time_range::TimeRange;
+    let app = spawn_app().await;
+    // 1,100 unserved one-hour requests on the Monday, 110 starting at each
+    // hour from 08:00 to 17:00: pages of 500 end amid requests of the same
+    // start.
+    let monday = chrono::DateTime::parse_from_rfc3339(&at(0, "08:00"))
+        .unwrap()
+        .to_utc();
+    let mut conn = app.db.connect();
+    sharedoffice::storage::write_tx(&mut conn, |conn| {
+        for i in 0..1100 {
+            let start = monday + Duration::hours(i % 10);
+            let b = Booking {
+                id: uuid::Uuid::now_v7(),
+                board_id: app.boards["BTC"],
+                requester_id: app.users["clerk.btc"],
+                purpose: "Công tác".into(),
+                destination: "Huyện Mộc Châu".into(),
+                out_of_province: false,
+                passengers: 3,
+                range: TimeRange::new(start, start + Duration::hours(1)).unwrap(),
+                category_wish: None,
+                priority: Priority::from_i16(1),
+                status: BookingStatus::Unfulfilled,
+                status_reason: None,
+                vehicle_id: None,
+                driver_id: None,
+                trip: None,
+                created_at: Utc::now(),
+            };
+            sharedoffice::storage::bookings::insert(conn, &b, Utc::now())?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+
+    let q = format!("from={}&to={}", day(0), day(0));
+    let r = app.report("manager", &format!("fleet-sizing?{q}")).await;
+    let drivers = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["resource"] == "driver")
+        .unwrap()
+        .clone();
+    assert_eq!(drivers["requests"], 1100);
+    // Each hour's 110 plus the previous hour's 110 in their turnaround.
+    assert_eq!(drivers["needed"], 220);
+    assert_eq!(drivers["peak_from"], at(0, "09:00"));
+    assert_eq!(drivers["peak_to"], at(0, "09:30"));
+    let b = app
+        .report("manager", &format!("board-usage?{q}&board=BTC"))
+        .await;
+    assert_eq!(b["rows"][0]["requests"], 1100);
+    assert_eq!(b["rows"][0]["unmet"], 1100);
+    let p = app.report("manager", &format!("pool-balance?{q}")).await;
+    for hour in 8..18 {
+        let row = &p["rows"][hour];
+        assert_eq!(
+            (row["requests"].as_i64(), row["unmet"].as_i64()),
+            (Some(110), Some(110))
+        );
+        assert_eq!(row["peak_demand"], 110);
+        assert_eq!(row["balance"], "shortage");
+    }
+
+    // A year of hours: 8,784 rows, streamed in many chunks.
+    let year = format!("from={}&to={}", day(0), day(365));
+    let csv = app
+        .report_raw("manager", &format!("pool-balance?{year}&format=csv"))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.header("content-length").is_none(),
+        "streamed, not buffered"
+    );
+    assert_eq!(csv.text.lines().count(), 1 + 366 * 24);
+    let json = app.report("manager", &format!("pool-balance?{year}")).await;
+    csv_matches_json(&csv.text, json["rows"].as_array().unwrap());
+}
