@@ -61,7 +61,7 @@ pub fn bounds(cal: &WorkingCalendar, period: &Period, size: BucketSize) -> Vec<i
 }
 
 /// When a bucket counts as short of vehicles or as having too many.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Thresholds {
     /// A bucket is `shortage` when the peak number of requests running at
     /// once exceeds the assignable vehicles (or drivers) by at least this

@@ -608,6 +608,17 @@ fn balance_row(l: BalanceLine, tz: Tz, size: BucketSize) -> PoolBalanceRow {
     }
 }
 
+/// The thresholds the verdicts were made with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThresholdsUsed {
+    /// A bucket is `shortage` when the peak number of requests running at
+    /// once exceeds the capacity by at least this many.
+    pub shortage_threshold: u32,
+    /// A bucket within working hours is `surplus` when at least this
+    /// percentage of its capacity stayed idle at its busiest moment.
+    pub surplus_threshold: u32,
+}
+
 /// How many buckets got each verdict.
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct BalanceSummary {
@@ -623,8 +634,7 @@ pub struct PoolBalance {
     /// hour or day.
     pub bucket: String,
     pub category: Option<String>,
-    /// The thresholds the verdicts were made with.
-    pub thresholds: Thresholds,
+    pub thresholds: ThresholdsUsed,
     pub summary: BalanceSummary,
     pub rows: Vec<PoolBalanceRow>,
 }
@@ -764,7 +774,10 @@ pub async fn pool_balance(
         to: p.period.to(),
         bucket: p.size.as_str().to_owned(),
         category: p.category.map(|c| c.as_str().to_owned()),
-        thresholds: p.thresholds,
+        thresholds: ThresholdsUsed {
+            shortage_threshold: p.thresholds.shortage_threshold,
+            surplus_threshold: p.thresholds.surplus_threshold,
+        },
         summary,
         rows,
     }))
