@@ -258,7 +258,7 @@ async fn a_trip_over_the_weekend_counts_only_working_hours_and_overtime() {
 async fn holidays_and_maintenance_are_not_bookable() {
     let app = spawn_app().await;
     let car = app.vehicle("14A-123.45", 7, "suv").await;
-    app.driver("Nguyễn Văn Lái", "D", None).await;
+    let driver = app.driver("Nguyễn Văn Lái", "D", None).await;
     // Tuesday is a holiday.
     let res = app
         .put_calendar(
@@ -295,6 +295,38 @@ async fn holidays_and_maintenance_are_not_bookable() {
     assert_eq!(v["booked_hours"], "4.00");
     assert_eq!(v["utilisation_percent"], "26.67");
     assert_eq!(v["idle_days"], 1);
+
+    // The driver's leave on Wednesday takes the day out of the shift.
+    let res = app
+        .post(
+            &format!("/api/v1/drivers/{driver}/blocks"),
+            &desk,
+            &json!({"starts_at": at(2, "00:00"), "ends_at": at(3, "00:00"), "reason": "Nghỉ phép"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    let d = &app
+        .report("manager", &format!("driver-utilisation?{q}"))
+        .await["rows"][0];
+    assert_eq!(d["shift_hours"], "10.00");
+    assert_eq!(d["in_shift_hours"], "4.00");
+    assert_eq!(d["utilisation_percent"], "40");
+    assert_eq!(d["idle_days"], 0);
+
+    // In the pool balance: no capacity during maintenance and leave (not a
+    // surplus), nothing working on the holiday.
+    let wed = format!("from={}&to={}", day(2), day(2));
+    let p = app.report("manager", &format!("pool-balance?{wed}")).await;
+    assert_eq!(p["rows"][8]["vehicles"], 0);
+    assert_eq!(p["rows"][8]["drivers"], 0);
+    assert_eq!(p["rows"][8]["balance"], "balanced");
+    assert_eq!(p["rows"][13]["vehicles"], 1);
+    let tue = format!("from={}&to={}", day(1), day(1));
+    let p = app.report("manager", &format!("pool-balance?{tue}")).await;
+    assert_eq!(
+        p["summary"],
+        json!({"shortage": 0, "balanced": 24, "surplus": 0})
+    );
 }
 
 #[actix_web::test]

@@ -52,11 +52,17 @@ macro_rules! report_row {
     };
 }
 
-/// The period and output options every fleet report takes.
-fn period_of(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Period, ApiError> {
-    let today = clock::now()
-        .with_timezone(&chrono_tz::Asia::Ho_Chi_Minh)
-        .date_naive();
+/// The period a report covers; missing ends default to the current month
+/// in office time.
+async fn period_of(
+    state: &AppState,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Period, ApiError> {
+    let tz = state
+        .db(|conn| Ok(crate::storage::settings::fleet_policy(conn)?.1))
+        .await?;
+    let today = clock::now().with_timezone(&tz).date_naive();
     Period::new(from, to, today).map_err(|(field, e)| ApiError::validation(field, e))
 }
 
@@ -340,7 +346,7 @@ pub async fn vehicle_utilisation(
     let (Some(category), Some(grouping)) = (category, grouping) else {
         return Err(errors.into());
     };
-    let period = period_of(q.from, q.to)?;
+    let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
     let produce = vehicle_producer(period, board, category, grouping);
     if csv {
@@ -393,7 +399,7 @@ pub async fn vehicle_utilisation_svg(
     let Some(category) = parse_category(&mut errors, q.category.as_deref()) else {
         return Err(errors.into());
     };
-    let period = period_of(q.from, q.to)?;
+    let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
     let rows = collect(
         &state,
@@ -527,7 +533,7 @@ pub async fn driver_utilisation(
         excel: q.excel,
     };
     let csv = output.wants_csv(&req)?;
-    let period = period_of(q.from, q.to)?;
+    let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(DriverUtilisationRow) -> Result<(), ApiError>|
@@ -665,7 +671,8 @@ struct BalanceParams {
     thresholds: Thresholds,
 }
 
-fn balance_params(
+async fn balance_params(
+    state: &AppState,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     category: Option<&str>,
@@ -687,7 +694,7 @@ fn balance_params(
         return Err(errors.into());
     };
     Ok(BalanceParams {
-        period: period_of(from, to)?,
+        period: period_of(state, from, to).await?,
         category,
         size,
         thresholds,
@@ -744,13 +751,15 @@ pub async fn pool_balance(
     };
     let csv = output.wants_csv(&req)?;
     let p = balance_params(
+        &state,
         q.from,
         q.to,
         q.category.as_deref(),
         q.bucket.as_deref(),
         q.shortage_threshold,
         q.surplus_threshold,
-    )?;
+    )
+    .await?;
     let produce = balance_producer(&p);
     if csv {
         return Ok(csv_stream(
@@ -814,13 +823,15 @@ pub async fn pool_balance_svg(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let p = balance_params(
+        &state,
         q.from,
         q.to,
         q.category.as_deref(),
         Some("hour"),
         q.shortage_threshold,
         q.surplus_threshold,
-    )?;
+    )
+    .await?;
     // Aggregated as the rows come: 7 × 24 cells, whatever the period.
     let cells = state
         .db({
@@ -971,7 +982,7 @@ pub async fn fleet_sizing(
     let Some(category) = parse_category(&mut errors, q.category.as_deref()) else {
         return Err(errors.into());
     };
-    let period = period_of(q.from, q.to)?;
+    let period = period_of(&state, q.from, q.to).await?;
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(FleetSizingRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {
@@ -1114,7 +1125,7 @@ pub async fn board_usage(
         excel: q.excel,
     };
     let csv = output.wants_csv(&req)?;
-    let period = period_of(q.from, q.to)?;
+    let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(BoardUsageRow) -> Result<(), ApiError>|

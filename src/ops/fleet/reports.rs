@@ -4,7 +4,7 @@
 //! layer can stream them (CSV) or collect them (JSON) from the same code.
 //! The arithmetic lives in `domain::utilisation`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
@@ -491,7 +491,7 @@ pub fn pool_balance(
 
     // Capacity: the pool less what is blocked at once.
     let mut vehicle_count = 0u32;
-    let mut counted: HashMap<Uuid, ()> = HashMap::new();
+    let mut counted: HashSet<Uuid> = HashSet::new();
     for_each_vehicle(
         conn,
         &vehicles::VehicleFilter {
@@ -501,20 +501,20 @@ pub fn pool_balance(
         },
         |_, v| {
             vehicle_count += 1;
-            counted.insert(v.id, ());
+            counted.insert(v.id);
             Ok(())
         },
     )?;
     let mut maintenance = Peaks::new(&bounds);
     fleet_reports::for_each_block(conn, true, None, from, to, |b| {
-        if counted.contains_key(&b.resource.id()) {
+        if counted.contains(&b.resource.id()) {
             maintenance.push(micros(b.starts_at), micros(b.ends_at));
         }
         Ok::<_, OpError>(())
     })?;
     let maintenance = maintenance.finish();
     let mut driver_count = 0u32;
-    let mut active_drivers: HashMap<Uuid, ()> = HashMap::new();
+    let mut active_drivers: HashSet<Uuid> = HashSet::new();
     for_each_driver(
         conn,
         &drivers::DriverFilter {
@@ -523,13 +523,13 @@ pub fn pool_balance(
         },
         |_, d| {
             driver_count += 1;
-            active_drivers.insert(d.id, ());
+            active_drivers.insert(d.id);
             Ok(())
         },
     )?;
     let mut leave = Peaks::new(&bounds);
     fleet_reports::for_each_block(conn, false, None, from, to, |b| {
-        if active_drivers.contains_key(&b.resource.id()) {
+        if active_drivers.contains(&b.resource.id()) {
             leave.push(micros(b.starts_at), micros(b.ends_at));
         }
         Ok::<_, OpError>(())
