@@ -199,6 +199,39 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
         let json = app.report("manager", &json_path).await;
         csv_matches_json(&csv.text, json["rows"].as_array().unwrap());
     }
+    // Asked for by the Accept header.
+    let token = app.token("manager").await;
+    let mut res = awc::Client::new()
+        .get(app.url(&format!("/api/v1/reports/driver-utilisation?{q}")))
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .insert_header(("accept", "text/csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let body = String::from_utf8(res.body().await.unwrap().to_vec()).unwrap();
+    assert!(
+        body.starts_with("driver_id,full_name,origin_board,"),
+        "{body}"
+    );
+    assert_eq!(body.lines().count(), 2);
+
+    // A retired vehicle without trips is left out.
+    let old = app.vehicle("14A-999.99", 5, "sedan").await;
+    let desk = app.token("dispatcher").await;
+    let res = app
+        .patch(
+            &format!("/api/v1/vehicles/{old}"),
+            &desk,
+            &json!({"status": "retired"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let r = app
+        .report("manager", &format!("vehicle-utilisation?{q}"))
+        .await;
+    assert_eq!(r["rows"].as_array().unwrap().len(), 1);
+
     let empty = app
         .report_raw(
             "manager",
