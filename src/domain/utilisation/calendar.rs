@@ -14,14 +14,14 @@ use crate::domain::ParseError;
 /// The most holidays a calendar may list.
 pub const MAX_HOLIDAYS: usize = 1000;
 
-const WEEKDAYS: [(Weekday, &str); 7] = [
-    (Weekday::Mon, "mon"),
-    (Weekday::Tue, "tue"),
-    (Weekday::Wed, "wed"),
-    (Weekday::Thu, "thu"),
-    (Weekday::Fri, "fri"),
-    (Weekday::Sat, "sat"),
-    (Weekday::Sun, "sun"),
+const WEEKDAYS: [(Weekday, &str, &str); 7] = [
+    (Weekday::Mon, "mon", "monday"),
+    (Weekday::Tue, "tue", "tuesday"),
+    (Weekday::Wed, "wed", "wednesday"),
+    (Weekday::Thu, "thu", "thursday"),
+    (Weekday::Fri, "fri", "friday"),
+    (Weekday::Sat, "sat", "saturday"),
+    (Weekday::Sun, "sun", "sunday"),
 ];
 
 /// `mon` … `sun`.
@@ -34,21 +34,8 @@ pub fn parse_weekday(raw: &str) -> Result<Weekday, ParseError> {
     let w = raw.trim().to_ascii_lowercase();
     WEEKDAYS
         .iter()
-        .find(|(d, short)| {
-            *short == w || format!("{d:?}").to_ascii_lowercase() == w || {
-                let full = match d {
-                    Weekday::Mon => "monday",
-                    Weekday::Tue => "tuesday",
-                    Weekday::Wed => "wednesday",
-                    Weekday::Thu => "thursday",
-                    Weekday::Fri => "friday",
-                    Weekday::Sat => "saturday",
-                    Weekday::Sun => "sunday",
-                };
-                full == w
-            }
-        })
-        .map(|(d, _)| *d)
+        .find(|(_, short, full)| *short == w || *full == w)
+        .map(|(d, _, _)| *d)
         .ok_or_else(|| {
             ParseError::new(
                 "invalid_weekday",
@@ -161,8 +148,8 @@ impl WorkingCalendar {
     pub fn working_days(&self) -> Vec<Weekday> {
         WEEKDAYS
             .iter()
-            .filter(|(d, _)| self.days[d.num_days_from_monday() as usize])
-            .map(|(d, _)| *d)
+            .filter(|(d, _, _)| self.days[d.num_days_from_monday() as usize])
+            .map(|(d, _, _)| *d)
             .collect()
     }
 
