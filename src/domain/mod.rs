@@ -14,5 +14,6 @@ pub mod page;
 pub mod text;
 pub mod time_range;
 pub mod user;
+pub mod utilisation;
 
 pub use error::ParseError;

@@ -13,6 +13,7 @@ pub mod observe;
 pub mod openapi;
 pub mod routes;
 pub mod state;
+pub mod svg;
 pub mod tabular;
 pub mod writer;
 
@@ -25,8 +26,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
     accounts, allocations, asset_requests, assets, audit, auth, boards, bookings, docs, drivers,
-    expenses, finance_reports, health, journal, norms, reconciliations, settings, stocktakes,
-    users, vehicles, wear_runs,
+    expenses, finance_reports, fleet_reports, health, journal, norms, reconciliations, settings,
+    stocktakes, users, vehicles, wear_runs,
 };
 use self::state::AppState;
 
@@ -53,6 +54,8 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(audit::list_audit)
                 .service(settings::get_fleet_settings)
                 .service(settings::update_fleet_settings)
+                .service(settings::get_calendar)
+                .service(settings::put_calendar)
                 .service(vehicles::list_vehicles)
                 .service(vehicles::create_vehicle)
                 .service(vehicles::get_vehicle)
@@ -94,6 +97,13 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(finance_reports::budget_execution)
                 .service(finance_reports::trial_balance)
                 .service(finance_reports::account_ledger)
+                .service(fleet_reports::vehicle_utilisation)
+                .service(fleet_reports::vehicle_utilisation_svg)
+                .service(fleet_reports::driver_utilisation)
+                .service(fleet_reports::pool_balance)
+                .service(fleet_reports::pool_balance_svg)
+                .service(fleet_reports::fleet_sizing)
+                .service(fleet_reports::board_usage)
                 .service(norms::list_norms)
                 .service(norms::create_norm)
                 .service(expenses::list_expenses)

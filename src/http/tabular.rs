@@ -6,11 +6,14 @@
 //! shows Vietnamese text correctly.
 
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use crate::http::error::ApiError;
+use crate::http::state::AppState;
+use crate::storage::DbConn;
 
 /// How a report is wanted.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -69,4 +72,128 @@ pub fn csv_response<T: Serialize>(
             format!("attachment; filename=\"{name}.csv\""),
         ))
         .body(csv_bytes(rows, excel)?))
+}
+
+/// A row type with a fixed list of columns, in field order, so a CSV has
+/// its header row even when there are no rows.
+pub trait Columns {
+    const COLUMNS: &'static [&'static str];
+}
+
+/// Produces a report's rows with a database connection, handing each to a
+/// sink: the same function feeds JSON (collected) and CSV (streamed).
+pub trait Produce<T>:
+    FnOnce(&mut DbConn, &mut dyn FnMut(T) -> Result<(), ApiError>) -> Result<(), ApiError>
+    + Send
+    + 'static
+{
+}
+
+impl<T, F> Produce<T> for F where
+    F: FnOnce(&mut DbConn, &mut dyn FnMut(T) -> Result<(), ApiError>) -> Result<(), ApiError>
+        + Send
+        + 'static
+{
+}
+
+/// Runs `produce` and collects its rows (for JSON).
+pub async fn collect<T: Send + 'static>(
+    state: &AppState,
+    produce: impl Produce<T>,
+) -> Result<Vec<T>, ApiError> {
+    state
+        .db(move |conn| {
+            let mut rows = Vec::new();
+            produce(conn, &mut |r| {
+                rows.push(r);
+                Ok(())
+            })?;
+            Ok(rows)
+        })
+        .await
+}
+
+/// Bytes gathered before they are handed to the response.
+const CHUNK: usize = 16 * 1024;
+/// Chunks in flight between the database thread and the response.
+const CHANNEL: usize = 8;
+
+/// A CSV download named `name.csv`, streamed: `produce` runs on the
+/// blocking pool and its rows are encoded as they come and passed through
+/// a bounded channel, so memory does not grow with the number of rows and a
+/// slow client slows the producer down. The header row is written first,
+/// even when no row follows. A fault after the first bytes were sent can
+/// only cut the download short; it is logged.
+pub fn csv_stream<T: Serialize + Columns + 'static>(
+    state: &AppState,
+    excel: bool,
+    name: &str,
+    produce: impl Produce<T>,
+) -> HttpResponse {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL);
+    let pool = state.pool.clone();
+    let request_id = crate::http::observe::current_request_id();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+        if excel {
+            buf.extend_from_slice("\u{feff}".as_bytes());
+        }
+        let result = (|| -> Result<(), ApiError> {
+            let mut header = csv::Writer::from_writer(Vec::new());
+            header.write_record(T::COLUMNS).map_err(csv_fault)?;
+            buf.extend(
+                header
+                    .into_inner()
+                    .map_err(|e| csv_fault(e.into_error().into()))?,
+            );
+            let mut conn = state_conn(&pool)?;
+            let mut sink = |row: T| -> Result<(), ApiError> {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .from_writer(std::mem::take(&mut buf));
+                w.serialize(row).map_err(csv_fault)?;
+                buf = w
+                    .into_inner()
+                    .map_err(|e| csv_fault(e.into_error().into()))?;
+                if buf.len() >= CHUNK {
+                    let chunk = Bytes::from(std::mem::replace(&mut buf, Vec::with_capacity(CHUNK)));
+                    tx.blocking_send(Ok(chunk)).map_err(|_| client_gone())?;
+                }
+                Ok(())
+            };
+            produce(&mut conn, &mut sink)?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => {
+                let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, request_id = ?request_id, "CSV report cut short");
+                let _ = tx.blocking_send(Err(std::io::Error::other("report cut short")));
+            }
+        }
+    });
+    let body = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.csv\""),
+        ))
+        .streaming(body)
+}
+
+fn state_conn(pool: &crate::storage::Pool) -> Result<crate::storage::PooledConn, ApiError> {
+    Ok(pool.get()?)
+}
+
+fn csv_fault(e: csv::Error) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("csv: {e}"))
+}
+
+fn client_gone() -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("the client closed the download"))
 }

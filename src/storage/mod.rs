@@ -13,6 +13,7 @@ pub mod boards;
 pub mod bookings;
 mod conn;
 pub mod drivers;
+pub mod fleet_reports;
 pub mod ledger;
 pub mod money;
 pub mod occupancy;

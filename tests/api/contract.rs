@@ -78,8 +78,16 @@ fn the_contract_names_every_endpoint_and_its_security() {
         "GET /api/v1/reconciliations",
         "GET /api/v1/reconciliations/{id}",
         "GET /api/v1/reports/account-ledger",
+        "GET /api/v1/reports/board-usage",
         "GET /api/v1/reports/budget-execution",
+        "GET /api/v1/reports/driver-utilisation",
+        "GET /api/v1/reports/fleet-sizing",
+        "GET /api/v1/reports/pool-balance",
+        "GET /api/v1/reports/pool-balance.svg",
         "GET /api/v1/reports/trial-balance",
+        "GET /api/v1/reports/vehicle-utilisation",
+        "GET /api/v1/reports/vehicle-utilisation.svg",
+        "GET /api/v1/settings/calendar",
         "GET /api/v1/settings/fleet",
         "GET /api/v1/spending-norms",
         "GET /api/v1/stocktakes",
@@ -140,6 +148,7 @@ fn the_contract_names_every_endpoint_and_its_security() {
         "POST /api/v1/vehicles",
         "POST /api/v1/vehicles/{id}/blocks",
         "POST /api/v1/wear-runs",
+        "PUT /api/v1/settings/calendar",
     ];
     assert_eq!(found, expected);
 }

@@ -13,6 +13,7 @@ mod exact_money;
 mod expenses;
 mod finance_reports;
 mod fleet;
+mod fleet_reports;
 mod helpers;
 mod ledger;
 mod ledger_properties;

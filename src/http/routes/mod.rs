@@ -13,6 +13,7 @@ pub mod docs;
 pub mod drivers;
 pub mod expenses;
 pub mod finance_reports;
+pub mod fleet_reports;
 pub mod health;
 pub mod journal;
 pub mod norms;

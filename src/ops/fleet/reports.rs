@@ -1,0 +1,837 @@
+//! The fleet reports: vehicle and driver utilisation, pool balance, fleet
+//! sizing and board usage. Each reads requests and blocks page by page in
+//! start order and hands its lines to a sink one at a time, so the HTTP
+//! layer can stream them (CSV) or collect them (JSON) from the same code.
+//! The arithmetic lives in `domain::utilisation`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::domain::fleet::block::Resource;
+use crate::domain::fleet::booking::BookingStatus;
+use crate::domain::fleet::driver::{Driver, DriverStatus};
+use crate::domain::fleet::vehicle::{Vehicle, VehicleCategory, VehicleStatus};
+use crate::domain::money::Money;
+use crate::domain::utilisation::buckets::{self, Balance, BucketSize, Thresholds};
+use crate::domain::utilisation::calendar::WorkingCalendar;
+use crate::domain::utilisation::intervals::IntervalSet;
+use crate::domain::utilisation::period::Period;
+use crate::domain::utilisation::sweep::{BucketPeaks, Peak, Sweep};
+use crate::domain::utilisation::usage::{Usage, usage};
+use crate::domain::utilisation::{instant, micros};
+use crate::ops::OpError;
+use crate::storage::fleet_reports::{self, PAGE, Request, RequestFilter};
+use crate::storage::{DbConn, drivers, settings, vehicles};
+
+/// What every fleet report needs: the calendar, the period and the time.
+#[derive(Debug, Clone)]
+pub struct ReportContext {
+    pub calendar: WorkingCalendar,
+    pub period: Period,
+    pub now: DateTime<Utc>,
+    /// Between two trips of one vehicle or driver (fleet settings).
+    pub turnaround: Duration,
+}
+
+impl ReportContext {
+    pub fn load(conn: &mut DbConn, period: Period, now: DateTime<Utc>) -> Result<Self, OpError> {
+        let (policy, _) = settings::fleet_policy(conn)?;
+        Ok(Self {
+            calendar: settings::working_calendar(conn)?,
+            period,
+            now,
+            turnaround: policy.turnaround(),
+        })
+    }
+
+    /// The period as instants: the first day's midnight to the midnight
+    /// after the last day, office time.
+    pub fn window(&self) -> (i64, i64) {
+        (
+            self.calendar.day_bounds(self.period.from()).0,
+            self.calendar.day_bounds(self.period.to()).1,
+        )
+    }
+
+    fn window_instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let (a, b) = self.window();
+        (instant(a), instant(b))
+    }
+
+    fn in_period(&self, t: DateTime<Utc>) -> bool {
+        let (a, b) = self.window();
+        (a..b).contains(&micros(t))
+    }
+}
+
+/// Whether a request was served (held a vehicle), is unmet (its start
+/// passed unserved), or still waits for a decision or a vehicle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Served,
+    Unmet,
+    Waiting,
+}
+
+pub fn outcome(r: &Request, now: DateTime<Utc>) -> Outcome {
+    match r.status_at(now) {
+        BookingStatus::Confirmed | BookingStatus::InProgress | BookingStatus::Completed => {
+            Outcome::Served
+        }
+        BookingStatus::Unfulfilled => Outcome::Unmet,
+        _ => Outcome::Waiting,
+    }
+}
+
+/// Every vehicle matching the filter, page by page, in plate order.
+fn for_each_vehicle(
+    conn: &mut DbConn,
+    filter: &vehicles::VehicleFilter,
+    mut f: impl FnMut(&mut DbConn, Vehicle) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let mut filter = filter.clone();
+    loop {
+        let page = vehicles::list(conn, &filter, PAGE)?;
+        let full = page.len() as i64 == PAGE;
+        filter.after_plate = page.last().map(|v| v.plate.as_str().to_owned());
+        for v in page {
+            f(conn, v)?;
+        }
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+/// Every driver matching the filter, page by page, in id order.
+fn for_each_driver(
+    conn: &mut DbConn,
+    filter: &drivers::DriverFilter,
+    mut f: impl FnMut(&mut DbConn, Driver) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let mut filter = filter.clone();
+    loop {
+        let page = drivers::list(conn, &filter, PAGE)?;
+        let full = page.len() as i64 == PAGE;
+        filter.after_id = page.last().map(|d| d.id);
+        for d in page {
+            f(conn, d)?;
+        }
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+/// Trips and kilometres of the requests starting in the period, and busy
+/// time, of one vehicle or driver.
+#[derive(Debug, Clone, Default)]
+struct Trips {
+    busy: Vec<(i64, i64)>,
+    /// Per local start date: trips and km.
+    by_day: BTreeMap<NaiveDate, (u32, i64)>,
+}
+
+fn trips_of(
+    conn: &mut DbConn,
+    ctx: &ReportContext,
+    filter: RequestFilter,
+) -> Result<Trips, OpError> {
+    let (from, to) = ctx.window_instants();
+    let mut t = Trips::default();
+    fleet_reports::for_each_request(
+        conn,
+        &RequestFilter {
+            served_only: true,
+            ..filter
+        },
+        from,
+        to,
+        |r| {
+            t.busy.push((micros(r.starts_at), micros(r.ends_at)));
+            if ctx.in_period(r.starts_at) {
+                let e = t
+                    .by_day
+                    .entry(ctx.calendar.date_of(r.starts_at))
+                    .or_default();
+                e.0 += 1;
+                e.1 += r.km.unwrap_or(0);
+            }
+            Ok::<_, OpError>(())
+        },
+    )?;
+    Ok(t)
+}
+
+fn blocks_of(
+    conn: &mut DbConn,
+    ctx: &ReportContext,
+    resource: Resource,
+) -> Result<IntervalSet, OpError> {
+    let (from, to) = ctx.window_instants();
+    let mut spans = Vec::new();
+    fleet_reports::for_each_block(
+        conn,
+        matches!(resource, Resource::Vehicle(_)),
+        Some(resource.id()),
+        from,
+        to,
+        |b| {
+            spans.push((micros(b.starts_at), micros(b.ends_at)));
+            Ok::<_, OpError>(())
+        },
+    )?;
+    Ok(IntervalSet::from_spans(spans))
+}
+
+/// How vehicle utilisation is grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VehicleGrouping {
+    Vehicle,
+    /// By the board that owned the vehicle before pooling.
+    Board,
+    Day,
+}
+
+/// The part of a line shared by every grouping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UseTotals {
+    pub vehicles: u32,
+    pub bookable: i64,
+    pub booked: i64,
+    pub outside_hours: i64,
+    pub trips: u32,
+    pub km: i64,
+    /// Vehicle-days: working days a vehicle was bookable but not booked.
+    pub idle_days: u32,
+}
+
+impl UseTotals {
+    fn add(&mut self, o: &UseTotals) {
+        self.vehicles += o.vehicles;
+        self.bookable += o.bookable;
+        self.booked += o.booked;
+        self.outside_hours += o.outside_hours;
+        self.trips += o.trips;
+        self.km += o.km;
+        self.idle_days += o.idle_days;
+    }
+}
+
+/// One line of vehicle utilisation.
+#[derive(Debug, Clone)]
+pub enum VehicleLine {
+    Vehicle(Box<Vehicle>, UseTotals),
+    Board(Uuid, UseTotals),
+    Day(NaiveDate, UseTotals),
+}
+
+/// Vehicle utilisation over the period, grouped, one line at a time to
+/// `sink`. Retired vehicles have no bookable time and appear only with
+/// trips in the period.
+pub fn vehicle_utilisation(
+    conn: &mut DbConn,
+    ctx: &ReportContext,
+    board: Option<Uuid>,
+    category: Option<VehicleCategory>,
+    grouping: VehicleGrouping,
+    sink: &mut dyn FnMut(VehicleLine) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let filter = vehicles::VehicleFilter {
+        category,
+        origin_board_id: board,
+        ..Default::default()
+    };
+    let (start, end) = ctx.window();
+    let everything = IntervalSet::from_spans([(start, end)]);
+    let mut by_board: BTreeMap<Uuid, UseTotals> = BTreeMap::new();
+    let mut by_day: BTreeMap<NaiveDate, UseTotals> = ctx
+        .period
+        .days()
+        .map(|d| (d, UseTotals::default()))
+        .collect();
+    for_each_vehicle(conn, &filter, |conn, v| {
+        let blocks = if v.status == VehicleStatus::Retired {
+            everything.clone()
+        } else {
+            blocks_of(conn, ctx, Resource::Vehicle(v.id))?
+        };
+        let trips = trips_of(
+            conn,
+            ctx,
+            RequestFilter {
+                vehicle_id: Some(v.id),
+                ..Default::default()
+            },
+        )?;
+        let busy = IntervalSet::from_spans(trips.busy.iter().copied());
+        let u: Usage = usage(&ctx.calendar, &ctx.period, &blocks, &busy);
+        if v.status == VehicleStatus::Retired && u.busy == 0 && trips.by_day.is_empty() {
+            return Ok(());
+        }
+        let totals = UseTotals {
+            vehicles: 1,
+            bookable: u.bookable,
+            booked: u.booked,
+            outside_hours: u.outside_hours,
+            trips: trips.by_day.values().map(|(n, _)| n).sum(),
+            km: trips.by_day.values().map(|(_, k)| k).sum(),
+            idle_days: u.idle_days,
+        };
+        match grouping {
+            VehicleGrouping::Vehicle => sink(VehicleLine::Vehicle(Box::new(v), totals))?,
+            VehicleGrouping::Board => by_board.entry(v.origin_board_id).or_default().add(&totals),
+            VehicleGrouping::Day => {
+                for d in &u.days {
+                    let e = by_day.entry(d.date).or_default();
+                    e.bookable += d.bookable;
+                    e.booked += d.booked;
+                    if d.bookable > 0 && d.booked == 0 {
+                        e.idle_days += 1;
+                    }
+                }
+                for date in ctx.period.days() {
+                    let e = by_day.entry(date).or_default();
+                    e.vehicles += 1;
+                    if let Some((n, km)) = trips.by_day.get(&date) {
+                        e.trips += n;
+                        e.km += km;
+                    }
+                    let (a, b) = ctx.calendar.day_bounds(date);
+                    let w = ctx.calendar.window(date);
+                    let in_hours = w.map_or(0, |w| busy.len_within(w.start, w.end));
+                    e.outside_hours += busy.len_within(a, b) - in_hours;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    match grouping {
+        VehicleGrouping::Vehicle => {}
+        VehicleGrouping::Board => {
+            for (b, t) in by_board {
+                sink(VehicleLine::Board(b, t))?;
+            }
+        }
+        VehicleGrouping::Day => {
+            for (d, t) in by_day {
+                sink(VehicleLine::Day(d, t))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One driver over the period.
+#[derive(Debug, Clone)]
+pub struct DriverLine {
+    pub driver: Driver,
+    /// Working hours less leave.
+    pub shift: i64,
+    /// All driving time in the period.
+    pub driving: i64,
+    /// Driving within shift hours.
+    pub in_shift: i64,
+    /// Driving outside working hours.
+    pub overtime: i64,
+    pub trips: u32,
+    pub km: i64,
+    pub idle_days: u32,
+}
+
+/// Driver utilisation, one driver at a time. Inactive drivers have no
+/// shift hours and appear only with trips in the period.
+pub fn driver_utilisation(
+    conn: &mut DbConn,
+    ctx: &ReportContext,
+    board: Option<Uuid>,
+    sink: &mut dyn FnMut(DriverLine) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let (start, end) = ctx.window();
+    let everything = IntervalSet::from_spans([(start, end)]);
+    let filter = drivers::DriverFilter {
+        origin_board_id: board,
+        ..Default::default()
+    };
+    for_each_driver(conn, &filter, |conn, d| {
+        let leave = if d.status == DriverStatus::Inactive {
+            everything.clone()
+        } else {
+            blocks_of(conn, ctx, Resource::Driver(d.id))?
+        };
+        let trips = trips_of(
+            conn,
+            ctx,
+            RequestFilter {
+                driver_id: Some(d.id),
+                ..Default::default()
+            },
+        )?;
+        let busy = IntervalSet::from_spans(trips.busy.iter().copied());
+        let u = usage(&ctx.calendar, &ctx.period, &leave, &busy);
+        if d.status == DriverStatus::Inactive && u.busy == 0 && trips.by_day.is_empty() {
+            return Ok(());
+        }
+        sink(DriverLine {
+            driver: d,
+            shift: u.bookable,
+            driving: u.busy,
+            in_shift: u.booked,
+            overtime: u.outside_hours,
+            trips: trips.by_day.values().map(|(n, _)| n).sum(),
+            km: trips.by_day.values().map(|(_, k)| k).sum(),
+            idle_days: u.idle_days,
+        })
+    })
+}
+
+/// The category a request needs: that of its vehicle, else its wish, else
+/// the smallest owned category with enough seats.
+struct Categoriser {
+    of_vehicle: HashMap<Uuid, VehicleCategory>,
+    /// Active vehicles' (seats, category), fewest seats first.
+    by_seats: Vec<(u8, VehicleCategory)>,
+}
+
+impl Categoriser {
+    fn load(conn: &mut DbConn) -> Result<Self, OpError> {
+        let mut of_vehicle = HashMap::new();
+        let mut by_seats = Vec::new();
+        for_each_vehicle(conn, &Default::default(), |_, v| {
+            of_vehicle.insert(v.id, v.category);
+            if v.status == VehicleStatus::Active {
+                by_seats.push((v.seats.get(), v.category));
+            }
+            Ok(())
+        })?;
+        by_seats.sort_by_key(|(s, c)| (*s, c.as_str()));
+        by_seats.dedup();
+        Ok(Self {
+            of_vehicle,
+            by_seats,
+        })
+    }
+
+    fn category(&self, r: &Request) -> Option<VehicleCategory> {
+        if let Some(c) = r.vehicle_id.and_then(|v| self.of_vehicle.get(&v)) {
+            return Some(*c);
+        }
+        if r.category_wish.is_some() {
+            return r.category_wish;
+        }
+        self.by_seats
+            .iter()
+            .find(|(seats, _)| i32::from(*seats) > r.passengers)
+            .map(|(_, c)| *c)
+    }
+}
+
+/// One time bucket of the pool balance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BalanceLine {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The bucket overlaps working hours.
+    pub working: bool,
+    /// Requests touching the bucket (served, unmet or still waiting).
+    pub requests: u32,
+    pub served: u32,
+    pub unmet: u32,
+    /// The most requests running at one instant of the bucket.
+    pub peak_demand: u32,
+    /// Active vehicles less the most under maintenance at one instant.
+    pub vehicles: u32,
+    /// Active drivers less the most on leave at one instant.
+    pub drivers: u32,
+    pub balance: Balance,
+}
+
+/// Runs a sweep over spans (in start order) into per-bucket peaks.
+struct Peaks {
+    sweep: Sweep,
+    buckets: BucketPeaks,
+}
+
+impl Peaks {
+    fn new(bounds: &[i64]) -> Self {
+        Self {
+            sweep: Sweep::new(),
+            buckets: BucketPeaks::new(bounds.to_vec()),
+        }
+    }
+
+    fn push(&mut self, a: i64, b: i64) {
+        let buckets = &mut self.buckets;
+        self.sweep.push(a, b, &mut |t, n| buckets.step(t, n));
+    }
+
+    fn finish(self) -> Vec<u32> {
+        let mut buckets = self.buckets;
+        self.sweep.finish(&mut |t, n| buckets.step(t, n));
+        buckets.finish()
+    }
+}
+
+/// The pool balance per bucket. With a category, demand is the requests
+/// needing that category and capacity the vehicles of it.
+pub fn pool_balance(
+    conn: &mut DbConn,
+    ctx: &ReportContext,
+    category: Option<VehicleCategory>,
+    size: BucketSize,
+    thresholds: &Thresholds,
+    sink: &mut dyn FnMut(BalanceLine) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let bounds = buckets::bounds(&ctx.calendar, &ctx.period, size);
+    let n = bounds.len() - 1;
+    let (from, to) = ctx.window_instants();
+    let categoriser = Categoriser::load(conn)?;
+
+    // Capacity: the pool less what is blocked at once.
+    let mut vehicle_count = 0u32;
+    let mut counted: HashSet<Uuid> = HashSet::new();
+    for_each_vehicle(
+        conn,
+        &vehicles::VehicleFilter {
+            status: Some(VehicleStatus::Active),
+            category,
+            ..Default::default()
+        },
+        |_, v| {
+            vehicle_count += 1;
+            counted.insert(v.id);
+            Ok(())
+        },
+    )?;
+    let mut maintenance = Peaks::new(&bounds);
+    fleet_reports::for_each_block(conn, true, None, from, to, |b| {
+        if counted.contains(&b.resource.id()) {
+            maintenance.push(micros(b.starts_at), micros(b.ends_at));
+        }
+        Ok::<_, OpError>(())
+    })?;
+    let maintenance = maintenance.finish();
+    let mut driver_count = 0u32;
+    let mut active_drivers: HashSet<Uuid> = HashSet::new();
+    for_each_driver(
+        conn,
+        &drivers::DriverFilter {
+            status: Some(DriverStatus::Active),
+            ..Default::default()
+        },
+        |_, d| {
+            driver_count += 1;
+            active_drivers.insert(d.id);
+            Ok(())
+        },
+    )?;
+    let mut leave = Peaks::new(&bounds);
+    fleet_reports::for_each_block(conn, false, None, from, to, |b| {
+        if active_drivers.contains(&b.resource.id()) {
+            leave.push(micros(b.starts_at), micros(b.ends_at));
+        }
+        Ok::<_, OpError>(())
+    })?;
+    let leave = leave.finish();
+
+    // Demand.
+    let mut demand = Peaks::new(&bounds);
+    let mut requests = vec![0u32; n];
+    let mut served = vec![0u32; n];
+    let mut unmet = vec![0u32; n];
+    fleet_reports::for_each_request(conn, &RequestFilter::default(), from, to, |r| {
+        if category.is_some() && categoriser.category(&r) != category {
+            return Ok::<_, OpError>(());
+        }
+        let (a, b) = (micros(r.starts_at), micros(r.ends_at));
+        demand.push(a, b);
+        let first = bounds.partition_point(|&x| x <= a).saturating_sub(1);
+        let last = bounds.partition_point(|&x| x < b).min(n);
+        let o = outcome(&r, ctx.now);
+        for i in first..last {
+            requests[i] += 1;
+            match o {
+                Outcome::Served => served[i] += 1,
+                Outcome::Unmet => unmet[i] += 1,
+                Outcome::Waiting => {}
+            }
+        }
+        Ok(())
+    })?;
+    let demand = demand.finish();
+
+    let working_time = ctx
+        .calendar
+        .working_time(ctx.period.from(), ctx.period.to());
+    for i in 0..n {
+        let vehicles = vehicle_count.saturating_sub(maintenance[i]);
+        let drivers = driver_count.saturating_sub(leave[i]);
+        let working = working_time.len_within(bounds[i], bounds[i + 1]) > 0;
+        sink(BalanceLine {
+            start: instant(bounds[i]),
+            end: instant(bounds[i + 1]),
+            working,
+            requests: requests[i],
+            served: served[i],
+            unmet: unmet[i],
+            peak_demand: demand[i],
+            vehicles,
+            drivers,
+            balance: buckets::classify(demand[i], vehicles.min(drivers), working, thresholds),
+        })?;
+    }
+    Ok(())
+}
+
+/// One kind of resource in fleet sizing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizingLine {
+    /// `vehicle` or `driver`.
+    pub resource: &'static str,
+    /// A vehicle category, or `all`.
+    pub category: String,
+    /// Requests needing this kind in the period (served, unmet or waiting).
+    pub requests: u32,
+    /// Active in the pool now.
+    pub owned: u32,
+    /// The most requests running at once, turnaround included.
+    pub needed: u32,
+    pub peak_from: Option<DateTime<Utc>>,
+    pub peak_to: Option<DateTime<Utc>>,
+}
+
+struct Need {
+    requests: u32,
+    sweep: Sweep,
+}
+
+impl Need {
+    fn new() -> Self {
+        Self {
+            requests: 0,
+            sweep: Sweep::new(),
+        }
+    }
+
+    fn push(&mut self, a: i64, b: i64) {
+        self.requests += 1;
+        self.sweep.push(a, b, &mut |_, _| {});
+    }
+
+    fn finish(self) -> (u32, Peak) {
+        (self.requests, self.sweep.finish(&mut |_, _| {}))
+    }
+}
+
+/// The fewest vehicles per category (and drivers) that would have served
+/// every request of the period, against the pool. Each request counts for
+/// its time in the period plus the turnaround gap.
+pub fn fleet_sizing(
+    conn: &mut DbConn,
+    ctx: &ReportContext,
+    category: Option<VehicleCategory>,
+    sink: &mut dyn FnMut(SizingLine) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let (from, to) = ctx.window_instants();
+    let (start, end) = ctx.window();
+    let gap = ctx.turnaround.num_microseconds().unwrap_or(0).max(0);
+    let categoriser = Categoriser::load(conn)?;
+    let mut owned: HashMap<&'static str, u32> = HashMap::new();
+    for_each_vehicle(
+        conn,
+        &vehicles::VehicleFilter {
+            status: Some(VehicleStatus::Active),
+            ..Default::default()
+        },
+        |_, v| {
+            *owned.entry(v.category.as_str()).or_default() += 1;
+            Ok(())
+        },
+    )?;
+    let mut drivers_owned = 0u32;
+    for_each_driver(
+        conn,
+        &drivers::DriverFilter {
+            status: Some(DriverStatus::Active),
+            ..Default::default()
+        },
+        |_, _| {
+            drivers_owned += 1;
+            Ok(())
+        },
+    )?;
+    let mut per_category: BTreeMap<&'static str, Need> = VehicleCategory::ALL
+        .iter()
+        .filter(|c| category.is_none_or(|w| w == **c))
+        .map(|c| (c.as_str(), Need::new()))
+        .collect();
+    let mut all = Need::new();
+    fleet_reports::for_each_request(conn, &RequestFilter::default(), from, to, |r| {
+        let c = categoriser.category(&r);
+        if category.is_some() && c != category {
+            return Ok::<_, OpError>(());
+        }
+        let a = micros(r.starts_at).max(start);
+        let b = micros(r.ends_at).min(end).saturating_add(gap);
+        if let Some(need) = c.and_then(|c| per_category.get_mut(c.as_str())) {
+            need.push(a, b);
+        }
+        all.push(a, b);
+        Ok(())
+    })?;
+    let line = |resource, category: &str, owned: u32, (requests, peak): (u32, Peak)| SizingLine {
+        resource,
+        category: category.to_owned(),
+        requests,
+        owned,
+        needed: peak.count,
+        peak_from: (peak.count > 0).then(|| instant(peak.from)),
+        peak_to: (peak.count > 0).then(|| instant(peak.to)),
+    };
+    let mut vehicles_owned = 0;
+    for (c, need) in per_category {
+        let o = owned.get(c).copied().unwrap_or(0);
+        vehicles_owned += o;
+        sink(line("vehicle", c, o, need.finish()))?;
+    }
+    let all = all.finish();
+    if category.is_none() {
+        sink(line("vehicle", "all", vehicles_owned, all))?;
+    }
+    sink(line("driver", "all", drivers_owned, all))?;
+    Ok(())
+}
+
+/// One board in board usage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardLine {
+    pub board_id: Uuid,
+    pub requests: u32,
+    pub served: u32,
+    pub unmet: u32,
+    pub waiting: u32,
+    /// Served trip time within the period.
+    pub hours: i64,
+    /// Of served trips starting in the period.
+    pub km: i64,
+    /// Trip costs in the ledger dated in the period, less reversals.
+    pub cost: Money,
+    /// Active vehicles and drivers it brought to the pool.
+    pub own_vehicles: u32,
+    pub own_drivers: u32,
+    /// The most of its requests running at once, turnaround included.
+    pub peak_need: u32,
+    pub peak_from: Option<DateTime<Utc>>,
+    pub peak_to: Option<DateTime<Utc>>,
+}
+
+/// Board usage for every board (or one), in the order of `boards`.
+pub fn board_usage(
+    conn: &mut DbConn,
+    ctx: &ReportContext,
+    boards: &[Uuid],
+    sink: &mut dyn FnMut(BoardLine) -> Result<(), OpError>,
+) -> Result<(), OpError> {
+    let (from, to) = ctx.window_instants();
+    let (start, end) = ctx.window();
+    let gap = ctx.turnaround.num_microseconds().unwrap_or(0).max(0);
+    let mut lines: HashMap<Uuid, (BoardLine, Sweep)> = boards
+        .iter()
+        .map(|b| {
+            (
+                *b,
+                (
+                    BoardLine {
+                        board_id: *b,
+                        requests: 0,
+                        served: 0,
+                        unmet: 0,
+                        waiting: 0,
+                        hours: 0,
+                        km: 0,
+                        cost: Money::ZERO,
+                        own_vehicles: 0,
+                        own_drivers: 0,
+                        peak_need: 0,
+                        peak_from: None,
+                        peak_to: None,
+                    },
+                    Sweep::new(),
+                ),
+            )
+        })
+        .collect();
+    let only = (boards.len() == 1).then(|| boards[0]);
+    fleet_reports::for_each_request(
+        conn,
+        &RequestFilter {
+            board_id: only,
+            ..Default::default()
+        },
+        from,
+        to,
+        |r| {
+            let Some((line, sweep)) = lines.get_mut(&r.board_id) else {
+                return Ok::<_, OpError>(());
+            };
+            let (a, b) = (micros(r.starts_at).max(start), micros(r.ends_at).min(end));
+            line.requests += 1;
+            match outcome(&r, ctx.now) {
+                Outcome::Served => {
+                    line.served += 1;
+                    line.hours += b - a;
+                    if ctx.in_period(r.starts_at) {
+                        line.km += r.km.unwrap_or(0);
+                    }
+                }
+                Outcome::Unmet => line.unmet += 1,
+                Outcome::Waiting => line.waiting += 1,
+            }
+            sweep.push(a, b.saturating_add(gap), &mut |_, _| {});
+            Ok(())
+        },
+    )?;
+    let costs = fleet_reports::trip_costs(conn, ctx.period.from(), ctx.period.to())?;
+    for_each_vehicle(
+        conn,
+        &vehicles::VehicleFilter {
+            status: Some(VehicleStatus::Active),
+            origin_board_id: only,
+            ..Default::default()
+        },
+        |_, v| {
+            if let Some((l, _)) = lines.get_mut(&v.origin_board_id) {
+                l.own_vehicles += 1;
+            }
+            Ok(())
+        },
+    )?;
+    for_each_driver(
+        conn,
+        &drivers::DriverFilter {
+            status: Some(DriverStatus::Active),
+            origin_board_id: only,
+            ..Default::default()
+        },
+        |_, d| {
+            if let Some((l, _)) = lines.get_mut(&d.origin_board_id) {
+                l.own_drivers += 1;
+            }
+            Ok(())
+        },
+    )?;
+    for b in boards {
+        let Some((mut line, sweep)) = lines.remove(b) else {
+            continue;
+        };
+        let peak = sweep.finish(&mut |_, _| {});
+        line.peak_need = peak.count;
+        line.peak_from = (peak.count > 0).then(|| instant(peak.from));
+        line.peak_to = (peak.count > 0).then(|| instant(peak.to));
+        line.cost = costs.get(b).copied().unwrap_or(Money::ZERO);
+        sink(line)?;
+    }
+    Ok(())
+}
