@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::{exists, not, sum};
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::{bookings, drivers, occupancy};
+use super::schema::{drivers, occupancy};
 use super::{DbConn, opt_uuid_of, stored, to_db_time, uuid_of};
 use crate::domain::fleet::assignment::DriverOption;
 use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
@@ -233,33 +233,61 @@ pub fn free(
         .collect()
 }
 
-/// Free drivers as assignment options, with the minutes each is already
-/// booked in `week`.
+#[derive(QueryableByName)]
+struct OptionRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    licence_class: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    licence_expires_on: chrono::NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    minutes: i64,
+}
+
+/// Free drivers whose licence is valid through `valid_through`, as
+/// assignment options with the minutes each is already booked in `week`;
+/// in the order assignment prefers them (least booked, id), at most
+/// `limit`. One query, like the vehicles' options.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
     week: &TimeRange,
     valid_through: chrono::NaiveDate,
+    limit: i64,
 ) -> QueryResult<Vec<DriverOption>> {
-    let free = free(conn, window, valid_through)?;
-    let minutes: HashMap<String, i64> = bookings::table
-        .filter(bookings::driver_id.is_not_null())
-        .filter(bookings::status.eq_any(["confirmed", "in_progress", "completed"]))
-        .filter(bookings::starts_at.ge(to_db_time(week.start())))
-        .filter(bookings::starts_at.lt(to_db_time(week.end())))
-        .group_by(bookings::driver_id)
-        .select((bookings::driver_id, sum(bookings::planned_minutes)))
-        .load::<(Option<String>, Option<i64>)>(conn)?
-        .into_iter()
-        .filter_map(|(id, m)| Some((id?, m.unwrap_or(0))))
-        .collect();
-    Ok(free
-        .into_iter()
-        .map(|d| DriverOption {
-            booked_minutes: minutes.get(&d.id.to_string()).copied().unwrap_or(0),
-            id: d.id,
-            licence_class: d.licence_class,
-            licence_expires_on: d.licence_expires_on,
+    use diesel::sql_types::{BigInt, Date, Timestamp};
+    let sql = format!(
+        "SELECT r.id AS id, r.licence_class AS licence_class, \
+                r.licence_expires_on AS licence_expires_on, {minutes} AS minutes \
+         FROM drivers r \
+         WHERE r.status = 'active' AND r.licence_expires_on >= $3 AND {free} \
+         ORDER BY minutes, r.id LIMIT $8",
+        minutes = super::occupancy::week_minutes_sql("driver_id"),
+        free = super::occupancy::free_sql("driver_id", 4),
+    );
+    let [start, end, day_before, earliest] = super::occupancy::free_binds(window);
+    let query = diesel::sql_query(sql)
+        .bind::<Timestamp, _>(to_db_time(week.start()))
+        .bind::<Timestamp, _>(to_db_time(week.end()))
+        .bind::<Date, _>(valid_through)
+        .bind::<Timestamp, _>(start)
+        .bind::<Timestamp, _>(end)
+        .bind::<Timestamp, _>(day_before)
+        .bind::<Timestamp, _>(earliest)
+        .bind::<BigInt, _>(limit);
+    let rows: Vec<OptionRow> = match conn {
+        DbConn::Sqlite(c) => query.load(c)?,
+        DbConn::Postgres(c) => query.load(c)?,
+    };
+    rows.into_iter()
+        .map(|r| {
+            Ok(DriverOption {
+                id: uuid_of(&r.id)?,
+                licence_class: stored(LicenceClass::parse(&r.licence_class))?,
+                licence_expires_on: r.licence_expires_on,
+                booked_minutes: r.minutes,
+            })
         })
-        .collect())
+        .collect()
 }

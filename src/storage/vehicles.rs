@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::{exists, not, sum};
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::{bookings, occupancy, vehicles};
+use super::schema::{occupancy, vehicles};
 use super::{DbConn, stored, to_db_time, uuid_of};
 use crate::domain::fleet::assignment::VehicleOption;
 use crate::domain::fleet::vehicle::{
@@ -219,36 +219,66 @@ pub fn free(
         .collect()
 }
 
-/// Free vehicles as assignment options, with the minutes each is already
-/// booked in `week`.
+#[derive(QueryableByName)]
+struct OptionRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    seats: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    category: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    minutes: i64,
+}
+
+/// Free vehicles with at least `min_seats` (in `category`, if given) as
+/// assignment options, with the minutes each is already booked in `week`;
+/// in the order assignment prefers them (fewest seats, least booked, id),
+/// at most `limit`. One query: the freedom and load of each vehicle are
+/// index probes, and only the options leave the database.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
     week: &TimeRange,
     min_seats: u8,
     category: Option<VehicleCategory>,
+    limit: i64,
 ) -> QueryResult<Vec<VehicleOption>> {
-    let free = free(conn, window, min_seats, category)?;
-    let minutes: HashMap<String, i64> = bookings::table
-        .filter(bookings::vehicle_id.is_not_null())
-        .filter(bookings::status.eq_any(["confirmed", "in_progress", "completed"]))
-        .filter(bookings::starts_at.ge(to_db_time(week.start())))
-        .filter(bookings::starts_at.lt(to_db_time(week.end())))
-        .group_by(bookings::vehicle_id)
-        .select((bookings::vehicle_id, sum(bookings::planned_minutes)))
-        .load::<(Option<String>, Option<i64>)>(conn)?
-        .into_iter()
-        .filter_map(|(id, m)| Some((id?, m.unwrap_or(0))))
-        .collect();
-    Ok(free
-        .into_iter()
-        .map(|v| VehicleOption {
-            booked_minutes: minutes.get(&v.id.to_string()).copied().unwrap_or(0),
-            id: v.id,
-            seats: v.seats.get(),
-            category: v.category,
+    use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+    let sql = format!(
+        "SELECT r.id AS id, r.seats AS seats, r.category AS category, {minutes} AS minutes \
+         FROM vehicles r \
+         WHERE r.status = 'active' AND r.seats >= $3 AND ($4 IS NULL OR r.category = $4) AND {free} \
+         ORDER BY r.seats, minutes, r.id LIMIT $9",
+        minutes = super::occupancy::week_minutes_sql("vehicle_id"),
+        free = super::occupancy::free_sql("vehicle_id", 5),
+    );
+    let [start, end, day_before, earliest] = super::occupancy::free_binds(window);
+    let query = diesel::sql_query(sql)
+        .bind::<Timestamp, _>(to_db_time(week.start()))
+        .bind::<Timestamp, _>(to_db_time(week.end()))
+        .bind::<Integer, _>(i32::from(min_seats))
+        .bind::<Nullable<Text>, _>(category.map(|c| c.as_str()))
+        .bind::<Timestamp, _>(start)
+        .bind::<Timestamp, _>(end)
+        .bind::<Timestamp, _>(day_before)
+        .bind::<Timestamp, _>(earliest)
+        .bind::<BigInt, _>(limit);
+    let rows: Vec<OptionRow> = match conn {
+        DbConn::Sqlite(c) => query.load(c)?,
+        DbConn::Postgres(c) => query.load(c)?,
+    };
+    rows.into_iter()
+        .map(|r| {
+            Ok(VehicleOption {
+                id: uuid_of(&r.id)?,
+                seats: u8::try_from(r.seats)
+                    .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?,
+                category: stored(VehicleCategory::parse(&r.category))?,
+                booked_minutes: r.minutes,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// How many active vehicles could carry `passengers` (in `category`, if given).

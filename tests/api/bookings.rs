@@ -65,6 +65,26 @@ async fn the_smallest_fitting_vehicle_and_a_licensed_driver_are_assigned() {
 }
 
 #[actix_web::test]
+async fn a_licensed_driver_is_found_behind_many_less_booked_ones() {
+    // Assignment first reads the 16 best free drivers. Here all 17 B
+    // drivers come before the only D1 driver (equal minutes, earlier ids),
+    // and none of them may drive the minibus: the whole list must be read.
+    let app = spawn_app().await;
+    let minibus = app.vehicle("14B-000.16", 16, "minibus").await;
+    for n in 1..=17 {
+        app.driver(&format!("Lái xe hạng B số {n}"), "B", None)
+            .await;
+    }
+    let d_driver = app.driver("Lái xe hạng D", "D1", None).await;
+    let big = app
+        .booked("clerk.ubkt", 10, &at(0, "08:00"), &at(0, "11:00"))
+        .await;
+    assert_eq!(big["status"], "confirmed", "{big}");
+    assert_eq!(big["vehicle"]["id"], minibus);
+    assert_eq!(big["driver"]["id"], d_driver);
+}
+
+#[actix_web::test]
 async fn a_car_is_never_promised_twice_and_the_turnaround_is_kept() {
     let app = spawn_app().await;
     app.vehicle("14A-000.05", 5, "sedan").await;

@@ -78,6 +78,20 @@ pub struct NewBooking {
     pub priority: Priority,
 }
 
+/// How many of the best free vehicles and drivers are read first.
+const SHORTLIST: i64 = 16;
+
+/// Whether the plan made from the short lists starts with the pair the
+/// whole lists would give. Both lists are in preference order and every
+/// listed vehicle fits, so the whole plan starts with the first vehicle
+/// and its first licensed driver — if that driver is in the short list.
+/// When the short plan starts with the first vehicle, it found that driver
+/// (every driver before it in the whole list is in the short list too);
+/// otherwise the whole lists must decide.
+fn shortlist_decides(plan: &[(Uuid, Uuid)], vehicles: &[assignment::VehicleOption]) -> bool {
+    matches!((plan.first(), vehicles.first()), (Some((v, _)), Some(first)) if *v == first.id)
+}
+
 /// Finds a vehicle and a driver for `booking` and holds them. On success the
 /// booking is `confirmed`; otherwise it is `waitlisted` with the reason.
 /// Candidates come from a snapshot: if another transaction takes one first
@@ -95,11 +109,33 @@ fn auto_assign(
         category: booking.category_wish,
         last_day: ctx.last_day(&booking.range),
     };
-    for _round in 0..3 {
-        let free_vehicles =
-            vehicles::free_options(conn, &window, &week, need.passengers + 1, need.category)?;
-        let free_drivers = drivers::free_options(conn, &window, &week, need.last_day)?;
-        let plan = assignment::plan(&free_vehicles, &free_drivers, &need);
+    // First the best few of each in preference order; the whole lists only
+    // when the short ones cannot decide (see `shortlist_decides`).
+    let mut limit = SHORTLIST;
+    let mut round = 0;
+    while round < 3 {
+        let free_vehicles = vehicles::free_options(
+            conn,
+            &window,
+            &week,
+            need.passengers + 1,
+            need.category,
+            limit,
+        )?;
+        let free_drivers = drivers::free_options(conn, &window, &week, need.last_day, limit)?;
+        let mut plan = assignment::plan(&free_vehicles, &free_drivers, &need);
+        if limit == SHORTLIST {
+            limit = i64::MAX;
+            let complete =
+                (free_vehicles.len() as i64) < SHORTLIST && (free_drivers.len() as i64) < SHORTLIST;
+            if !complete {
+                if !shortlist_decides(&plan, &free_vehicles) {
+                    continue;
+                }
+                plan.truncate(1);
+            }
+        }
+        round += 1;
         if plan.is_empty() {
             let fitting = vehicles::count_fitting(conn, need.passengers, need.category)?;
             let why = assignment::why_nothing(fitting as usize, &free_vehicles, &need);
