@@ -256,26 +256,23 @@ pub fn free_options(
     valid_through: chrono::NaiveDate,
     limit: i64,
 ) -> QueryResult<Vec<DriverOption>> {
-    use diesel::sql_types::{BigInt, Date, Timestamp};
+    use super::occupancy::{free_sql, free_values, week_minutes_sql, week_values};
+    use super::prepared::{Prepared, Value};
     let sql = format!(
         "SELECT r.id AS id, r.licence_class AS licence_class, \
                 r.licence_expires_on AS licence_expires_on, {minutes} AS minutes \
          FROM drivers r \
-         WHERE r.status = 'active' AND r.licence_expires_on >= $3 AND {free} \
-         ORDER BY minutes, r.id LIMIT $8",
-        minutes = super::occupancy::week_minutes_sql("driver_id"),
-        free = super::occupancy::free_sql("driver_id", 4),
+         WHERE r.status = 'active' AND r.licence_expires_on >= ? AND {free} \
+         ORDER BY minutes, r.id LIMIT ?",
+        minutes = week_minutes_sql("driver_id"),
+        free = free_sql("driver_id"),
     );
-    let [start, end, day_before, earliest] = super::occupancy::free_binds(window);
-    let query = diesel::sql_query(sql)
-        .bind::<Timestamp, _>(to_db_time(week.start()))
-        .bind::<Timestamp, _>(to_db_time(week.end()))
-        .bind::<Date, _>(valid_through)
-        .bind::<Timestamp, _>(start)
-        .bind::<Timestamp, _>(end)
-        .bind::<Timestamp, _>(day_before)
-        .bind::<Timestamp, _>(earliest)
-        .bind::<BigInt, _>(limit);
+    let mut values = Vec::with_capacity(10);
+    values.extend(week_values(week));
+    values.push(Value::Date(valid_through));
+    values.extend(free_values(window));
+    values.push(Value::BigInt(limit));
+    let query = Prepared::new(sql, values);
     let rows: Vec<OptionRow> = match conn {
         DbConn::Sqlite(c) => query.load(c)?,
         DbConn::Postgres(c) => query.load(c)?,

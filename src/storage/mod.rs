@@ -17,6 +17,7 @@ pub mod fleet_reports;
 pub mod ledger;
 pub mod money;
 pub mod occupancy;
+pub mod prepared;
 pub mod schema;
 pub mod settings;
 pub mod users;

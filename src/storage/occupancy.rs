@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use uuid::Uuid;
 
+use super::prepared::Value;
 use super::schema::occupancy;
 use super::{DbConn, to_db_time, uuid_of};
 use crate::domain::fleet::block::Resource;
@@ -176,39 +177,49 @@ pub fn blocked(conn: &mut DbConn, resource: Resource, window: &TimeRange) -> Que
 /// The SQL of "`{column}` of `r` holds nothing overlapping the window",
 /// for the ranked candidate queries of [`super::vehicles::free_options`]
 /// and [`super::drivers::free_options`]: the same two index-bounded
-/// searches as the diesel queries of `free`. Its binds are the four of
-/// [`free_binds`], numbered from `first`.
-///
-/// SQLite numbers `$N` parameters in the order they first appear in the
-/// text, so every query built from these pieces uses its numbers in
-/// ascending order.
-pub(super) fn free_sql(column: &str, first: usize) -> String {
-    let (start, end, day_before, earliest) = (first, first + 1, first + 2, first + 3);
+/// searches as the diesel queries of `free`, with the placeholders of
+/// [`free_values`].
+pub(super) fn free_sql(column: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM occupancy o WHERE o.{column} = r.id AND o.long_hold = FALSE \
-           AND o.ends_at > ${start} AND o.starts_at < ${end} AND o.starts_at >= ${day_before}) \
+           AND o.ends_at > ? AND o.starts_at < ? AND o.starts_at >= ?) \
          AND NOT EXISTS (SELECT 1 FROM occupancy o WHERE o.{column} = r.id AND o.long_hold = TRUE \
-           AND o.ends_at > ${start} AND o.starts_at < ${end} AND o.starts_at > ${earliest})"
+           AND o.ends_at > ? AND o.starts_at < ? AND o.starts_at > ?)"
     )
 }
 
-/// The window's start and end, a day before its start, and the earliest
-/// start of an overlapping hold: the binds of [`free_sql`].
-pub(super) fn free_binds(window: &TimeRange) -> [chrono::NaiveDateTime; 4] {
+/// The values of [`free_sql`]: the window's start and end and a day before
+/// its start; again its start and end, and the earliest start of an
+/// overlapping hold.
+pub(super) fn free_values(window: &TimeRange) -> [Value; 6] {
+    let (start, end) = (to_db_time(window.start()), to_db_time(window.end()));
     [
-        to_db_time(window.start()),
-        to_db_time(window.end()),
-        to_db_time(window.start() - chrono::Duration::seconds(86_402)),
-        to_db_time(earliest_overlapping_start(window)),
+        Value::Timestamp(start),
+        Value::Timestamp(end),
+        Value::Timestamp(to_db_time(
+            window.start() - chrono::Duration::seconds(86_402),
+        )),
+        Value::Timestamp(start),
+        Value::Timestamp(end),
+        Value::Timestamp(to_db_time(earliest_overlapping_start(window))),
     ]
 }
 
-/// The SQL of the minutes `{column}` of `r` is booked in a week (`$1` to
-/// `$2`), as counted for balancing: confirmed, running and completed trips.
+/// The SQL of the minutes `{column}` of `r` is booked in a week (two
+/// placeholders: the week's start and end), as counted for balancing:
+/// confirmed, running and completed trips.
 pub(super) fn week_minutes_sql(column: &str) -> String {
     format!(
         "(SELECT CAST(COALESCE(SUM(b.planned_minutes), 0) AS BIGINT) FROM bookings b \
-          WHERE b.{column} = r.id AND b.starts_at >= $1 AND b.starts_at < $2 \
+          WHERE b.{column} = r.id AND b.starts_at >= ? AND b.starts_at < ? \
             AND b.status IN ('confirmed', 'in_progress', 'completed'))"
     )
+}
+
+/// The values of [`week_minutes_sql`].
+pub(super) fn week_values(week: &TimeRange) -> [Value; 2] {
+    [
+        Value::Timestamp(to_db_time(week.start())),
+        Value::Timestamp(to_db_time(week.end())),
+    ]
 }

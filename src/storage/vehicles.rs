@@ -244,26 +244,25 @@ pub fn free_options(
     category: Option<VehicleCategory>,
     limit: i64,
 ) -> QueryResult<Vec<VehicleOption>> {
-    use diesel::sql_types::{BigInt, Integer, Nullable, Text, Timestamp};
+    use super::occupancy::{free_sql, free_values, week_minutes_sql, week_values};
+    use super::prepared::{Prepared, Value};
     let sql = format!(
         "SELECT r.id AS id, r.seats AS seats, r.category AS category, {minutes} AS minutes \
          FROM vehicles r \
-         WHERE r.status = 'active' AND r.seats >= $3 AND ($4 IS NULL OR r.category = $4) AND {free} \
-         ORDER BY r.seats, minutes, r.id LIMIT $9",
-        minutes = super::occupancy::week_minutes_sql("vehicle_id"),
-        free = super::occupancy::free_sql("vehicle_id", 5),
+         WHERE r.status = 'active' AND r.seats >= ? AND (? IS NULL OR r.category = ?) AND {free} \
+         ORDER BY r.seats, minutes, r.id LIMIT ?",
+        minutes = week_minutes_sql("vehicle_id"),
+        free = free_sql("vehicle_id"),
     );
-    let [start, end, day_before, earliest] = super::occupancy::free_binds(window);
-    let query = diesel::sql_query(sql)
-        .bind::<Timestamp, _>(to_db_time(week.start()))
-        .bind::<Timestamp, _>(to_db_time(week.end()))
-        .bind::<Integer, _>(i32::from(min_seats))
-        .bind::<Nullable<Text>, _>(category.map(|c| c.as_str()))
-        .bind::<Timestamp, _>(start)
-        .bind::<Timestamp, _>(end)
-        .bind::<Timestamp, _>(day_before)
-        .bind::<Timestamp, _>(earliest)
-        .bind::<BigInt, _>(limit);
+    let category = category.map(|c| c.as_str().to_owned());
+    let mut values = Vec::with_capacity(12);
+    values.extend(week_values(week));
+    values.push(Value::Integer(i32::from(min_seats)));
+    values.push(Value::Text(category.clone()));
+    values.push(Value::Text(category));
+    values.extend(free_values(window));
+    values.push(Value::BigInt(limit));
+    let query = Prepared::new(sql, values);
     let rows: Vec<OptionRow> = match conn {
         DbConn::Sqlite(c) => query.load(c)?,
         DbConn::Postgres(c) => query.load(c)?,
