@@ -285,4 +285,25 @@ mod tests {
         let err = DbTarget::parse("mysql://root:secret@db/so").unwrap_err();
         assert!(!err.contains("secret"), "{err}");
     }
+
+    #[test]
+    fn sqlite_keeps_its_query_plans() {
+        // Without the planner stability guarantee (.cargo/config.toml),
+        // every statement binding a LIMIT is compiled again on each call.
+        use diesel::prelude::*;
+        use diesel::sql_types::Text;
+        #[derive(QueryableByName)]
+        struct Opt {
+            #[diesel(sql_type = Text)]
+            compile_options: String,
+        }
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        let opts: Vec<Opt> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut conn)
+            .unwrap();
+        assert!(
+            opts.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG"
+        );
+    }
 }
