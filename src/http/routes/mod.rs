@@ -14,6 +14,7 @@ pub mod drivers;
 pub mod expenses;
 pub mod finance_reports;
 pub mod health;
+pub mod imports;
 pub mod journal;
 pub mod norms;
 pub mod reconciliations;
