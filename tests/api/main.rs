@@ -14,6 +14,7 @@ mod expenses;
 mod finance_reports;
 mod fleet;
 mod helpers;
+mod imports;
 mod ledger;
 mod ledger_properties;
 mod operations;
