@@ -323,8 +323,13 @@ fn import_command(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
     let every = args.progress_every.max(1);
     let started = std::time::Instant::now();
     let mut next = every;
+    let mut current = String::new();
     let mut progress = |stage: &str, done: usize, total: usize| {
-        if done >= next || (done == total && total >= every) {
+        if stage != current {
+            current = stage.to_owned();
+            next = every;
+        }
+        if done >= next {
             eprintln!(
                 "{} {}: {done}/{total} rows {stage}",
                 kind.as_str(),

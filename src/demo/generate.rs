@@ -185,7 +185,7 @@ impl Sheet {
         let digits = n.abs().to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push('.');
             }
             out.push(c);
@@ -220,7 +220,7 @@ impl Sheet {
         for r in &self.rows {
             w.write_record(r)?;
         }
-        Ok(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+        w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
     }
 }
 
@@ -354,9 +354,18 @@ fn drivers(b: &Board, count: u64, first: u64, year: i32, seed: u64, rng: &mut Rn
     s
 }
 
-/// (category, label code, Vietnamese name, names, cost range in thousands
-/// of đồng, rate in hundredths of a percent)
-const ASSET_KINDS: [(&str, &str, &str, &[&str], (i64, i64), i64); 4] = [
+/// Category code, label code, Vietnamese name, names, cost range in
+/// thousands of đồng, rate in hundredths of a percent.
+type AssetKind = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    (i64, i64),
+    i64,
+);
+
+const ASSET_KINDS: [AssetKind; 4] = [
     (
         "computer",
         "MT",

@@ -193,7 +193,9 @@ impl From<OpError> for Stop {
     }
 }
 
-/// Progress of a long import: rows checked or written so far, of all.
+/// Progress of a long import, called after each row or batch: the stage
+/// (`checked`, `written`), rows done so far, and all rows. The caller
+/// decides how often to show it.
 pub type Progress<'a> = &'a mut dyn FnMut(&str, usize, usize);
 
 /// Imports a board's register of `kind` from a CSV file.
@@ -369,9 +371,7 @@ fn import_vehicles(
                 ));
             }
         }
-        if (i + 1) % 1000 == 0 {
-            progress("written", i + 1, total);
-        }
+        progress("written", i + 1, total);
     }
     if any_active {
         crate::ops::fleet::bookings::retry_waitlist(c, &ctx, None)?;
@@ -467,9 +467,7 @@ fn import_drivers(
                 ));
             }
         }
-        if (i + 1) % 1000 == 0 {
-            progress("written", i + 1, total);
-        }
+        progress("written", i + 1, total);
     }
     if any_active {
         crate::ops::fleet::bookings::retry_waitlist(c, &ctx, None)?;
@@ -522,7 +520,8 @@ fn import_assets(
     let mut names = BoardNames::new();
     let mut new_assets = Vec::new();
     let total = parsed.rows.len();
-    for r in &parsed.rows {
+    for (i, r) in parsed.rows.iter().enumerate() {
+        progress("checked", i + 1, total);
         let a = &r.value;
         let cat = by_code[a.category.as_str()];
         match existing.get(a.code.as_str()) {
@@ -580,7 +579,6 @@ fn import_assets(
             }
         }
     }
-    progress("checked", total, total);
     let mut written = 0;
     for chunk in new_assets.chunks(10 * crate::storage::BATCH_ROWS) {
         register::insert_many(c, chunk)?;

@@ -178,7 +178,7 @@ pub fn parse(bytes: &[u8], ctx: &Context<'_>) -> Parsed<AssetRecord> {
     let mut parsed = read(bytes, COLUMNS, |c| {
         let code = c.required("code", AssetCode::parse);
         let name = c.required("name", |s| text::bounded("Name", s, 1, 200));
-        let category = c.required("category", &category);
+        let category = c.required("category", category);
         let unit = c.optional("unit", |s| text::bounded("Unit", s, 1, 40));
         let cost = c.required("original_cost", money("The original cost"));
         let wear = c.optional("accumulated_wear", money("Accumulated wear"));

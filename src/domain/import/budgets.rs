@@ -99,7 +99,7 @@ pub fn parse(bytes: &[u8], ctx: &Context<'_>) -> Parsed<OpeningBalance> {
         }
     };
     let mut parsed = read(bytes, COLUMNS, |c| {
-        let budget_line = c.required("budget_line", &line);
+        let budget_line = c.required("budget_line", line);
         let amount = c.required("amount", |raw| match csv_text::parse_amount(raw) {
             Some(m) if m.to_minor() > 0 => Ok(m),
             Some(_) => Err(ParseError::new(
