@@ -398,3 +398,44 @@ async fn who_may_import_what() {
     .problem(415, "unsupported_media_type");
     assert_eq!(app.count("/api/v1/vehicles").await, 0);
 }
+
+#[actix_web::test]
+async fn bad_input_is_never_a_server_error() {
+    let app = spawn_app().await;
+    let long = "x".repeat(70_000);
+    let bodies: Vec<Vec<u8>> = vec![
+        b"\xef\xbb\xbf".to_vec(),
+        b"\"unterminated,quote\n1,2\n".to_vec(),
+        b"plate\n\"14A-123.45\"\"\n".to_vec(),
+        b";;;;\n;;;;\n".to_vec(),
+        format!("plate,model,seats,category,fuel_norm\n14A-123.45,{long},5,sedan,9\n").into_bytes(),
+        b"plate,model,seats,category,fuel_norm\n14A-123.45,X,99999999999999999999,sedan,1e9\n"
+            .to_vec(),
+        vec![0u8; 300],
+        "Biển số\u{0}\n\u{0}".as_bytes().to_vec(),
+    ];
+    for kind in ["vehicles", "drivers", "assets", "opening-balances"] {
+        for body in &bodies {
+            let token = app.token("admin").await;
+            let res = app
+                .send(
+                    "POST",
+                    &format!("/api/v1/imports/{kind}?board=BTC&skip_bad_rows=true"),
+                    Some(&token),
+                    Some("text/csv"),
+                    body.clone(),
+                )
+                .await;
+            let refused = res.status == 422 || res.status == 400;
+            let all_skipped = res.status == 200 && res.json()["created"] == 0;
+            assert!(
+                refused || all_skipped,
+                "{kind} {:?}: {} {}",
+                String::from_utf8_lossy(&body[..body.len().min(40)]),
+                res.status,
+                res.text
+            );
+        }
+    }
+    assert_eq!(app.count("/api/v1/vehicles").await, 0);
+}

@@ -529,3 +529,99 @@ mod tests {
         assert_eq!(parse(b"").problems[0].code, "column_missing");
     }
 }
+
+/// Bad input of every shape: the parsers never panic, and a file that
+/// yields no rows always says why.
+#[cfg(test)]
+mod fuzz {
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::assets::CategoryCode;
+    use crate::domain::board::BoardCode;
+    use crate::domain::ledger::budget_line::BudgetLineCode;
+    use crate::domain::ledger::period::FiscalYear;
+
+    fn all_kinds(bytes: &[u8]) -> Vec<(usize, Vec<Problem>, usize)> {
+        let cats = [assets::KnownCategory {
+            code: CategoryCode::parse("computer").unwrap(),
+            name: "Máy vi tính".into(),
+        }];
+        let board = BoardCode::parse("BTC").unwrap();
+        let lines = [BudgetLineCode::parse("6700").unwrap()];
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let v = vehicles::parse(bytes);
+        let d = drivers::parse(bytes);
+        let a = assets::parse(
+            bytes,
+            &assets::Context {
+                categories: &cats,
+                today,
+            },
+        );
+        let b = budgets::parse(
+            bytes,
+            &budgets::Context {
+                board: &board,
+                lines: &lines,
+                this_year: FiscalYear::of(today),
+            },
+        );
+        vec![
+            (v.rows.len(), v.problems, v.rows_read),
+            (d.rows.len(), d.problems, d.rows_read),
+            (a.rows.len(), a.problems, a.rows_read),
+            (b.rows.len(), b.problems, b.rows_read),
+        ]
+    }
+
+    fn check(bytes: &[u8]) {
+        let lines = bytes.iter().filter(|b| **b == b'\n').count() + 2;
+        for (rows, problems, read) in all_kinds(bytes) {
+            assert!(rows <= read);
+            if rows == 0 {
+                assert!(!problems.is_empty(), "no rows and no reason");
+            }
+            for p in problems {
+                assert!(!p.code.is_empty() && !p.message.is_empty());
+                assert!(p.row <= lines, "row {} of {lines} lines", p.row);
+                assert!(!p.sentence().is_empty());
+            }
+        }
+    }
+
+    const HEADERS: [&str; 4] = [
+        "plate;model;seats;category;fuel_norm;odometer_km;status\n",
+        "Họ và tên,Số GPLX,Hạng,Ngày hết hạn,Điện thoại\n",
+        "code,name,category,original_cost,accumulated_wear,acquired_on,wear_rate,location\n",
+        "\u{feff}Mục;Dự toán;Năm;Mã ban\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            check(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_rows_under_a_real_header_never_panic(
+            header in 0usize..4,
+            body in "[-0-9A-Za-zĐđốộ.,;\"() /\n\r]{0,400}",
+        ) {
+            let text = format!("{}{body}", HEADERS[header]);
+            check(text.as_bytes());
+        }
+
+        #[test]
+        fn cells_of_any_text_never_panic(s in "\\PC{0,40}") {
+            let _ = crate::domain::csv_text::parse_decimal(&s);
+            let _ = crate::domain::csv_text::parse_amount(&s);
+            let _ = crate::domain::csv_text::parse_whole(&s);
+            let _ = crate::domain::csv_text::parse_date(&s);
+            let _ = crate::domain::csv_text::fold(&s);
+        }
+    }
+}
