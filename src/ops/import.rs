@@ -51,6 +51,47 @@ pub struct Options {
     pub skip_bad_rows: bool,
 }
 
+/// A problem with a cell, a row, or the file, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RowProblem {
+    /// Line of the file (the header is line 1; 0 is the file as a whole).
+    pub row: usize,
+    /// The column as the file names it, e.g. `Biển số`; empty for the whole row.
+    #[schema(example = "Biển số")]
+    pub column: String,
+    /// The column's English key, e.g. `plate`; empty for the whole row.
+    #[schema(example = "plate")]
+    pub field: String,
+    /// Stable machine-readable code, e.g. `invalid_plate`.
+    #[schema(example = "invalid_plate")]
+    pub code: String,
+    /// What is wrong and what would be accepted.
+    pub message: String,
+}
+
+impl RowProblem {
+    /// `Row 5, column 'Biển số': …` — the sentence shown to a clerk.
+    pub fn sentence(&self) -> String {
+        match (self.row, self.column.is_empty()) {
+            (0, _) => self.message.clone(),
+            (r, true) => format!("Row {r}: {}", self.message),
+            (r, false) => format!("Row {r}, column '{}': {}", self.column, self.message),
+        }
+    }
+}
+
+impl From<Problem> for RowProblem {
+    fn from(p: Problem) -> Self {
+        Self {
+            row: p.row,
+            column: p.column,
+            field: p.field,
+            code: p.code,
+            message: p.message,
+        }
+    }
+}
+
 /// A row whose key is already in the board's register with other values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Conflict {
@@ -88,7 +129,7 @@ pub struct ImportReport {
     /// Rows with problems, not imported (only with `skip_bad_rows`).
     pub skipped: usize,
     /// Every problem (the first 1000), by row.
-    pub problems: Vec<Problem>,
+    pub problems: Vec<RowProblem>,
     /// How many problems there are in all.
     pub problems_total: usize,
     /// The conflicting rows (the first 1000).
@@ -110,7 +151,12 @@ impl ImportReport {
             unchanged: 0,
             conflicting: 0,
             skipped: 0,
-            problems: parsed.problems.clone(),
+            problems: parsed
+                .problems
+                .iter()
+                .cloned()
+                .map(RowProblem::from)
+                .collect(),
             problems_total: 0,
             conflicts: Vec::new(),
             ignored_columns: parsed.ignored_columns.clone(),
@@ -270,8 +316,8 @@ impl BoardNames {
     }
 }
 
-fn other_board(row: usize, column: &str, field: &str, what: &str, other: &str) -> Problem {
-    Problem {
+fn other_board(row: usize, column: &str, field: &str, what: &str, other: &str) -> RowProblem {
+    RowProblem {
         row,
         column: column.to_owned(),
         field: field.to_owned(),

@@ -439,3 +439,21 @@ async fn bad_input_is_never_a_server_error() {
     }
     assert_eq!(app.count("/api/v1/vehicles").await, 0);
 }
+
+/// The sample files the README shows import as they are.
+#[actix_web::test]
+async fn the_documented_samples_import_cleanly() {
+    let app = spawn_app().await;
+    for (kind, who) in [
+        ("vehicles", "dispatcher"),
+        ("drivers", "dispatcher"),
+        ("assets", "finance"),
+        ("opening-balances", "finance"),
+    ] {
+        let path = format!("{}/fixtures/samples/{kind}.csv", env!("CARGO_MANIFEST_DIR"));
+        let csv = std::fs::read_to_string(path).unwrap();
+        let res = app.import(who, kind, "board=BTC", &csv).await;
+        assert_eq!(res.status, 200, "{kind}: {}", res.text);
+        assert_eq!(counts(&res.json()), (3, 3, 0, 0, 0), "{kind}");
+    }
+}

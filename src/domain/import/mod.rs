@@ -70,7 +70,7 @@ impl Kind {
 
 /// A problem with a cell, a row, or the file (row 0 is the file as a
 /// whole, row 1 the header).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Line of the file (the header is line 1; 0 is the file as a whole).
     pub row: usize,
