@@ -125,6 +125,19 @@ pub enum DemoCommand {
     /// Create the boards of DIR/boards.csv that do not exist yet and import
     /// every board's registers from DIR/<CODE>/ through the import.
     Load { dir: PathBuf },
+    /// Replay DIR/bookings.csv (a past year of trip requests) on the pool
+    /// and store each as completed or unfulfilled, for report benchmarks.
+    /// Only into a pool without past bookings.
+    LoadBookings {
+        /// The generated directory, or the bookings file itself.
+        path: PathBuf,
+        /// The user recorded as requester of every booking.
+        #[arg(long, default_value = "admin")]
+        requester: String,
+        /// Report progress on standard error every this many rows.
+        #[arg(long, default_value_t = 100_000)]
+        progress_every: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -297,6 +310,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Demo(DemoCommand::LoadBookings {
+            path,
+            requester,
+            progress_every,
+        }) => load_bookings(&cli, path, requester, *progress_every),
         Command::Demo(DemoCommand::Load { dir }) => {
             let target = cli.database_target()?;
             let pool = startup::prepare_database(&target, 1)?;
@@ -308,6 +326,56 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn load_bookings(
+    cli: &Cli,
+    path: &std::path::Path,
+    requester: &str,
+    every: usize,
+) -> anyhow::Result<()> {
+    use std::io::{BufRead, Read};
+    let file = if path.is_dir() {
+        path.join("bookings.csv")
+    } else {
+        path.to_path_buf()
+    };
+    let mut input = std::io::BufReader::new(
+        std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?,
+    );
+    let mut header = String::new();
+    input.read_line(&mut header)?;
+    let delimiter = crate::domain::csv_text::delimiter(&header);
+    let input = std::io::Cursor::new(header.into_bytes()).chain(input);
+    let requester = Username::parse(requester)?;
+    let target = cli.database_target()?;
+    let pool = startup::prepare_database(&target, 1)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let every = every.max(1);
+    let mut next = every;
+    let mut progress = |done: usize| {
+        if done >= next {
+            eprintln!("bookings: {done} rows");
+            next = (done / every + 1) * every;
+        }
+    };
+    let loaded = crate::ops::fleet::history::load(
+        &mut conn,
+        &Actor::cli(),
+        input,
+        delimiter,
+        &requester,
+        &mut progress,
+    )?;
+    println!(
+        "Loaded {} bookings: {} completed, {} unfulfilled ({} ms).",
+        loaded.rows,
+        loaded.completed,
+        loaded.unfulfilled,
+        started.elapsed().as_millis()
+    );
+    Ok(())
 }
 
 fn import_command(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {

@@ -552,3 +552,81 @@ fn the_generator_is_deterministic_and_scale_one_is_the_demo_province() {
         );
     }
 }
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[test]
+fn a_generated_year_of_bookings_is_replayed_on_the_pool() {
+    use diesel::RunQueryDsl;
+    let db = TestDb::fresh();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let out = dir.join("province");
+    let o = out.to_str().unwrap();
+    for args in [
+        &[
+            "demo", "generate", "--scale", "1", "--year", "2025", "--out", o,
+        ][..],
+        &["demo", "load", o][..],
+    ] {
+        let (ok, _, err) = run(&db, dir, args);
+        assert!(ok, "{err}");
+    }
+    let mut add = sharedoffice(&db, dir)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "dispatcher",
+            "--full-name",
+            "Phạm Văn Đức",
+            "--role",
+            "dispatcher",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        writeln!(add.stdin.take().unwrap(), "một mật khẩu đủ dài").unwrap();
+    }
+    assert!(add.wait().unwrap().success());
+    let args = ["demo", "load-bookings", o, "--requester", "dispatcher"];
+    let (ok, stdout, err) = run(&db, dir, &args);
+    assert!(ok, "{err}");
+    assert!(stdout.starts_with("Loaded 20000 bookings: "), "{stdout}");
+    let (ok, _, err) = run(&db, dir, &args);
+    assert!(!ok, "a second load is refused");
+    assert!(err.contains("already has bookings in the past"), "{err}");
+
+    let mut conn = db.connect();
+    let count = |conn: &mut sharedoffice::storage::DbConn, sql: &str| -> i64 {
+        let rows: Vec<Count> = diesel::sql_query(sql).load(conn).unwrap();
+        rows[0].n
+    };
+    let completed = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM bookings WHERE status = 'completed'",
+    );
+    let unfulfilled = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM bookings WHERE status = 'unfulfilled'",
+    );
+    assert_eq!(completed + unfulfilled, 20_000);
+    assert!(completed > 10_000, "{completed} completed");
+    for resource in ["vehicle_id", "driver_id"] {
+        let overlaps = count(
+            &mut conn,
+            &format!(
+                "SELECT COUNT(*) AS n FROM bookings a JOIN bookings b ON a.{resource} = b.{resource} \
+                 AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
+            ),
+        );
+        assert_eq!(overlaps, 0, "no {resource} serves two trips at once");
+    }
+}

@@ -10,6 +10,7 @@
 //! database (existing records, other boards) is decided in `ops::import`.
 
 pub mod assets;
+pub mod bookings;
 pub mod budgets;
 pub mod drivers;
 pub mod vehicles;
@@ -285,47 +286,9 @@ pub fn read<T>(
             return parsed;
         }
     };
-    let mut positions: Vec<Option<(usize, String)>> = vec![None; columns.len()];
-    for (idx, header) in headers.iter().enumerate() {
-        let folded = csv_text::fold(header);
-        if folded.is_empty() {
-            continue;
-        }
-        let found = columns.iter().position(|c| {
-            csv_text::fold(c.key) == folded || c.names.iter().any(|n| csv_text::fold(n) == folded)
-        });
-        match found {
-            Some(i) if positions[i].is_none() => {
-                positions[i] = Some((idx, header.trim().to_owned()))
-            }
-            Some(i) => parsed.problems.push(Problem {
-                row: 1,
-                column: header.trim().to_owned(),
-                field: columns[i].key.to_owned(),
-                code: "duplicate_column".to_owned(),
-                message: format!("Two columns name {}; keep one of them.", columns[i].key),
-            }),
-            None => parsed.ignored_columns.push(header.trim().to_owned()),
-        }
-    }
-    for (i, c) in columns.iter().enumerate() {
-        if c.required && positions[i].is_none() {
-            let names: Vec<&str> = std::iter::once(c.key)
-                .chain(c.names.iter().copied())
-                .collect();
-            parsed.problems.push(Problem {
-                row: 1,
-                column: c.key.to_owned(),
-                field: c.key.to_owned(),
-                code: "column_missing".to_owned(),
-                message: format!(
-                    "The header row has no {} column; name it one of: {}.",
-                    c.key,
-                    names.join(", ")
-                ),
-            });
-        }
-    }
+    let (positions, ignored, mut problems) = match_header(&headers, columns);
+    parsed.ignored_columns = ignored;
+    parsed.problems.append(&mut problems);
     if !parsed.problems.is_empty() {
         return parsed;
     }
@@ -389,6 +352,141 @@ pub fn read<T>(
         ));
     }
     parsed
+}
+
+type Positions = Vec<Option<(usize, String)>>;
+
+/// Finds each column of a kind in a header row: its position, the headers
+/// that name nothing known, and the header's problems.
+fn match_header(
+    headers: &csv::StringRecord,
+    columns: &[Column],
+) -> (Positions, Vec<String>, Vec<Problem>) {
+    let mut positions: Positions = vec![None; columns.len()];
+    let mut ignored = Vec::new();
+    let mut problems = Vec::new();
+    for (idx, header) in headers.iter().enumerate() {
+        let folded = csv_text::fold(header);
+        if folded.is_empty() {
+            continue;
+        }
+        let found = columns.iter().position(|c| {
+            csv_text::fold(c.key) == folded || c.names.iter().any(|n| csv_text::fold(n) == folded)
+        });
+        match found {
+            Some(i) if positions[i].is_none() => {
+                positions[i] = Some((idx, header.trim().to_owned()))
+            }
+            Some(i) => problems.push(Problem {
+                row: 1,
+                column: header.trim().to_owned(),
+                field: columns[i].key.to_owned(),
+                code: "duplicate_column".to_owned(),
+                message: format!("Two columns name {}; keep one of them.", columns[i].key),
+            }),
+            None => ignored.push(header.trim().to_owned()),
+        }
+    }
+    for (i, c) in columns.iter().enumerate() {
+        if c.required && positions[i].is_none() {
+            let names: Vec<&str> = std::iter::once(c.key)
+                .chain(c.names.iter().copied())
+                .collect();
+            problems.push(Problem {
+                row: 1,
+                column: c.key.to_owned(),
+                field: c.key.to_owned(),
+                code: "column_missing".to_owned(),
+                message: format!(
+                    "The header row has no {} column; name it one of: {}.",
+                    c.key,
+                    names.join(", ")
+                ),
+            });
+        }
+    }
+    (positions, ignored, problems)
+}
+
+/// A file read one row at a time, for files too large to hold (generated
+/// bookings): the same header matching and cell parsing as [`read`].
+pub struct Stream<R: std::io::Read> {
+    reader: csv::Reader<R>,
+    positions: Positions,
+    columns: &'static [Column],
+    record: csv::StringRecord,
+}
+
+impl<R: std::io::Read> Stream<R> {
+    /// Reads the header; its problems when the columns are not there.
+    pub fn open(input: R, delimiter: u8, columns: &'static [Column]) -> Result<Self, Vec<Problem>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| {
+                vec![Problem::file(
+                    "file_unreadable",
+                    format!("The header row cannot be read: {e}."),
+                )]
+            })?
+            .clone();
+        let (positions, _, problems) = match_header(&headers, columns);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self {
+            reader,
+            positions,
+            columns,
+            record: csv::StringRecord::new(),
+        })
+    }
+
+    /// The next non-blank row through `parse_row`: `None` at the end, else
+    /// the row or its problems.
+    pub fn next_row<T>(
+        &mut self,
+        mut parse_row: impl FnMut(&mut Cells<'_>) -> Option<T>,
+    ) -> Option<Result<Row<T>, Vec<Problem>>> {
+        loop {
+            let line = self.reader.position().line() as usize;
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) => {}
+                Err(e) => {
+                    return Some(Err(vec![Problem::row(
+                        line.max(2),
+                        "row_unreadable",
+                        format!("The line cannot be read: {e}."),
+                    )]));
+                }
+            }
+            if self.record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let row = self.record.position().map_or(line, |p| p.line() as usize);
+            let mut cells = Cells {
+                row,
+                record: &self.record,
+                positions: &self.positions,
+                columns: self.columns,
+                problems: Vec::new(),
+            };
+            let value = parse_row(&mut cells);
+            return Some(match value {
+                Some(value) if !cells.failed() => Ok(Row { row, value }),
+                _ if cells.failed() => Err(cells.problems),
+                _ => Err(vec![Problem::row(
+                    row,
+                    "invalid_row",
+                    "The row was refused.",
+                )]),
+            });
+        }
+    }
 }
 
 /// Keeps the first row of each key; a later row with the same key is a

@@ -3,6 +3,7 @@
 //! inside the caller's write transaction and records its audit entries.
 
 pub mod bookings;
+pub mod history;
 pub mod resources;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
