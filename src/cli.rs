@@ -72,6 +72,72 @@ pub enum Command {
     /// Export data for other tools.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Import a board's legacy register from a CSV file (see docs/import.md).
+    Import(ImportArgs),
+    /// Demo and benchmark data: generate a province at any scale, load it.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// vehicles, drivers, assets or opening-balances.
+    pub kind: String,
+    /// Code of the board whose register this is, e.g. BTC.
+    #[arg(long)]
+    pub board: String,
+    /// The CSV file.
+    pub file: PathBuf,
+    /// Check everything and report what would happen, without keeping it.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows and list the bad ones, instead of refusing the file.
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+    /// Report progress on standard error every this many rows.
+    #[arg(long, default_value_t = 10_000)]
+    pub progress_every: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Write a province's legacy registers as CSV files: boards.csv, then
+    /// per board <CODE>/vehicles.csv, drivers.csv, assets.csv, budgets.csv,
+    /// and bookings.csv. Scale 1 is the demo province; scale N has N times
+    /// its vehicles, drivers, assets and bookings.
+    Generate {
+        #[arg(long, default_value_t = 1)]
+        scale: u32,
+        /// Directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// The same seed writes the same files, byte for byte.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Leave out bookings.csv.
+        #[arg(long)]
+        no_bookings: bool,
+        /// The year of the bookings (default: last year); assets are
+        /// acquired up to its end.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Create the boards of DIR/boards.csv that do not exist yet and import
+    /// every board's registers from DIR/<CODE>/ through the import.
+    Load { dir: PathBuf },
+    /// Replay DIR/bookings.csv (a past year of trip requests) on the pool
+    /// and store each as completed or unfulfilled, for report benchmarks.
+    /// Only into a pool without past bookings.
+    LoadBookings {
+        /// The generated directory, or the bookings file itself.
+        path: PathBuf,
+        /// The user recorded as requester of every booking.
+        #[arg(long, default_value = "admin")]
+        requester: String,
+        /// Report progress on standard error every this many rows.
+        #[arg(long, default_value_t = 100_000)]
+        progress_every: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -220,6 +286,186 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve(&cli, args),
+        Command::Import(args) => import_command(&cli, args),
+        Command::Demo(DemoCommand::Generate {
+            scale,
+            out,
+            seed,
+            no_bookings,
+            year,
+        }) => {
+            let written = crate::demo::generate::write(
+                out,
+                &crate::demo::generate::Settings {
+                    scale: *scale,
+                    seed: *seed,
+                    bookings: !no_bookings,
+                    year: year.unwrap_or_else(|| {
+                        chrono::Datelike::year(&crate::clock::now().date_naive()) - 1
+                    }),
+                },
+            )?;
+            for (path, rows) in written {
+                println!("{:>9} rows  {}", rows, path.display());
+            }
+            Ok(())
+        }
+        Command::Demo(DemoCommand::LoadBookings {
+            path,
+            requester,
+            progress_every,
+        }) => load_bookings(&cli, path, requester, *progress_every),
+        Command::Demo(DemoCommand::Load { dir }) => {
+            let target = cli.database_target()?;
+            let pool = startup::prepare_database(&target, 1)?;
+            let mut conn = pool.get()?;
+            let summary = crate::demo::load_dir(&mut conn, &Actor::cli(), dir)?;
+            for line in summary {
+                println!("{line}");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn load_bookings(
+    cli: &Cli,
+    path: &std::path::Path,
+    requester: &str,
+    every: usize,
+) -> anyhow::Result<()> {
+    use std::io::{BufRead, Read};
+    let file = if path.is_dir() {
+        path.join("bookings.csv")
+    } else {
+        path.to_path_buf()
+    };
+    let mut input = std::io::BufReader::new(
+        std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?,
+    );
+    let mut header = String::new();
+    input.read_line(&mut header)?;
+    let delimiter = crate::domain::csv_text::delimiter(&header);
+    let input = std::io::Cursor::new(header.into_bytes()).chain(input);
+    let requester = Username::parse(requester)?;
+    let target = cli.database_target()?;
+    let pool = startup::prepare_database(&target, 1)?;
+    let mut conn = pool.get()?;
+    let started = std::time::Instant::now();
+    let every = every.max(1);
+    let mut next = every;
+    let mut progress = |done: usize| {
+        if done >= next {
+            eprintln!("bookings: {done} rows");
+            next = (done / every + 1) * every;
+        }
+    };
+    let loaded = crate::ops::fleet::history::load(
+        &mut conn,
+        &Actor::cli(),
+        input,
+        delimiter,
+        &requester,
+        &mut progress,
+    )?;
+    println!(
+        "Loaded {} bookings: {} completed, {} unfulfilled ({} ms).",
+        loaded.rows,
+        loaded.completed,
+        loaded.unfulfilled,
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+fn import_command(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
+    use crate::ops::import::{self, ImportError, Options};
+    let kind =
+        crate::domain::import::Kind::parse(&args.kind).map_err(|e| anyhow::anyhow!(e.message))?;
+    let board = BoardCode::parse(&args.board).map_err(|e| anyhow::anyhow!(e.message))?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let target = cli.database_target()?;
+    let pool = startup::prepare_database(&target, 1)?;
+    let mut conn = pool.get()?;
+    let every = args.progress_every.max(1);
+    let started = std::time::Instant::now();
+    let mut next = every;
+    let mut current = String::new();
+    let mut progress = |stage: &str, done: usize, total: usize| {
+        if stage != current {
+            current = stage.to_owned();
+            next = every;
+        }
+        if done >= next {
+            eprintln!(
+                "{} {}: {done}/{total} rows {stage}",
+                kind.as_str(),
+                board.as_str()
+            );
+            next = (done / every + 1) * every;
+        }
+    };
+    let opts = Options {
+        dry_run: args.dry_run,
+        skip_bad_rows: args.skip_bad_rows,
+    };
+    match import::run(
+        &mut conn,
+        &Actor::cli(),
+        kind,
+        &board,
+        &bytes,
+        opts,
+        &mut progress,
+    ) {
+        Ok(report) => {
+            for p in &report.problems {
+                eprintln!("skipped: {}", p.sentence());
+            }
+            for c in &report.conflicts {
+                eprintln!("conflict: row {}: {}", c.row, c.message);
+            }
+            if !report.ignored_columns.is_empty() {
+                eprintln!("ignored columns: {}", report.ignored_columns.join(", "));
+            }
+            let elapsed = started.elapsed();
+            println!(
+                "{}{} {}: {} rows, {} created, {} unchanged, {} conflicting, {} skipped ({} ms)",
+                if report.dry_run {
+                    "Dry run, nothing kept. "
+                } else {
+                    ""
+                },
+                report.kind,
+                report.board,
+                report.rows,
+                report.created,
+                report.unchanged,
+                report.conflicting,
+                report.skipped,
+                elapsed.as_millis()
+            );
+            Ok(())
+        }
+        Err(ImportError::Rejected(report)) => {
+            for p in &report.problems {
+                eprintln!("{}", p.sentence());
+            }
+            if report.problems_total > report.problems.len() {
+                eprintln!(
+                    "… and {} more",
+                    report.problems_total - report.problems.len()
+                );
+            }
+            anyhow::bail!(
+                "{} problem(s) in {}; nothing was imported. Correct them, or run with --skip-bad-rows.",
+                report.problems_total,
+                args.file.display()
+            )
+        }
+        Err(ImportError::Op(e)) => Err(anyhow::anyhow!("{e}")),
+        Err(ImportError::Other(e)) => Err(e),
     }
 }
 

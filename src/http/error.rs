@@ -130,6 +130,10 @@ pub enum ApiError {
         detail: String,
         assets: Vec<crate::ops::assets::IdleAsset>,
     },
+    /// 422 `import_rejected`: rows of an imported file have problems;
+    /// nothing was imported. Each problem is in `errors`.
+    #[error("{} problem(s) in the file; nothing was imported", .0.problems_total)]
+    ImportRejected(Box<crate::ops::import::ImportReport>),
     /// 413 `payload_too_large`.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -178,6 +182,7 @@ impl ApiError {
             ApiError::BudgetExceeded { .. } => "budget_exceeded",
             ApiError::OverNorm { .. } => "over_norm",
             ApiError::IdleAssets { .. } => "idle_asset_available",
+            ApiError::ImportRejected(_) => "import_rejected",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -194,6 +199,17 @@ impl ApiError {
             ApiError::Validation(errors) => format!(
                 "{} fields were refused; see `errors` for each field and what is accepted.",
                 errors.len()
+            ),
+            ApiError::ImportRejected(r) => format!(
+                "The file has {} problem(s){}; nothing was imported. Correct the rows listed in \
+                 `errors` and send the file again, or send skip_bad_rows=true to import the \
+                 other rows.",
+                r.problems_total,
+                if r.problems_total > r.problems.len() {
+                    format!(" (the first {} are listed)", r.problems.len())
+                } else {
+                    String::new()
+                }
             ),
             ApiError::Internal(_) => "Something went wrong on our side; nothing was changed. \
                  Try again, and if it happens again report the request id."
@@ -213,6 +229,20 @@ impl ApiError {
             code: code.to_owned(),
             errors: match self {
                 ApiError::Validation(errors) => errors.clone(),
+                ApiError::ImportRejected(r) => r
+                    .problems
+                    .iter()
+                    .map(|p| {
+                        let field = match (p.row, p.field.is_empty()) {
+                            (0, _) => "body".to_owned(),
+                            (1, false) => format!("header.{}", p.field),
+                            (1, true) => "header".to_owned(),
+                            (row, true) => format!("rows[{row}]"),
+                            (row, false) => format!("rows[{row}].{}", p.field),
+                        };
+                        FieldError::new(field, p.code.clone(), p.sentence())
+                    })
+                    .collect(),
                 ApiError::OverNorm { lines, .. } => lines
                     .iter()
                     .map(|l| {
@@ -258,7 +288,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) | ApiError::OverNorm { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::OverNorm { .. } | ApiError::ImportRejected(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -417,6 +449,17 @@ impl FieldErrors {
 impl From<FieldErrors> for ApiError {
     fn from(errors: FieldErrors) -> Self {
         ApiError::Validation(errors.0)
+    }
+}
+
+impl From<crate::ops::import::ImportError> for ApiError {
+    fn from(e: crate::ops::import::ImportError) -> Self {
+        use crate::ops::import::ImportError;
+        match e {
+            ImportError::Rejected(report) => ApiError::ImportRejected(report),
+            ImportError::Op(e) => e.into(),
+            ImportError::Other(e) => ApiError::Internal(e),
+        }
     }
 }
 

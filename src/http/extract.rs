@@ -102,12 +102,16 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 /// Largest CSV upload accepted (a bank statement of a month).
 pub const CSV_LIMIT: usize = 4 * 1024 * 1024;
 
-/// A CSV file sent as the raw request body with `Content-Type: text/csv`
-/// (`application/csv` and `text/plain` are accepted too).
-#[derive(Debug)]
-pub struct CsvBody(pub web::Bytes);
+/// Largest register file accepted by the consolidation import.
+pub const IMPORT_CSV_LIMIT: usize = 32 * 1024 * 1024;
 
-impl FromRequest for CsvBody {
+/// A CSV file sent as the raw request body with `Content-Type: text/csv`
+/// (`application/csv` and `text/plain` are accepted too), of at most
+/// `LIMIT` bytes.
+#[derive(Debug)]
+pub struct CsvBody<const LIMIT: usize = CSV_LIMIT>(pub web::Bytes);
+
+impl<const LIMIT: usize> FromRequest for CsvBody<LIMIT> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -145,11 +149,11 @@ impl FromRequest for CsvBody {
             }
             let too_large = || {
                 ApiError::PayloadTooLarge(format!(
-                    "The file is larger than {} MiB. Split it by month.",
-                    CSV_LIMIT / 1024 / 1024
+                    "The file is larger than {} MiB. Split it into smaller files (by month, by board).",
+                    LIMIT / 1024 / 1024
                 ))
             };
-            if declared_len.is_some_and(|n| n > CSV_LIMIT) {
+            if declared_len.is_some_and(|n| n > LIMIT) {
                 return Err(too_large());
             }
             let mut body = web::BytesMut::new();
@@ -159,7 +163,7 @@ impl FromRequest for CsvBody {
                     detail: "The request body could not be read completely. Send it again."
                         .to_owned(),
                 })?;
-                if body.len() + chunk.len() > CSV_LIMIT {
+                if body.len() + chunk.len() > LIMIT {
                     return Err(too_large());
                 }
                 body.extend_from_slice(&chunk);

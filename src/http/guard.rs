@@ -59,6 +59,13 @@ impl RoleSet for FleetDesk {
     const ROLES: &'static [Role] = &[Role::Dispatcher, Role::Admin];
 }
 
+/// Who may import registers: the fleet desk (vehicles, drivers), finance
+/// (assets, opening balances) and administrators (all).
+pub struct Importers;
+impl RoleSet for Importers {
+    const ROLES: &'static [Role] = &[Role::Dispatcher, Role::Finance, Role::Admin];
+}
+
 /// Office staff and board clerks: everyone except drivers.
 pub struct Staff;
 impl RoleSet for Staff {

@@ -26,7 +26,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
     accounts, allocations, asset_requests, assets, audit, auth, boards, bookings, docs, drivers,
-    expenses, finance_reports, fleet_reports, health, journal, norms, reconciliations, settings,
+    expenses, finance_reports, fleet_reports, health, imports, journal, norms, reconciliations,
+    settings,
     stocktakes, users, vehicles, wear_runs,
 };
 use self::state::AppState;
@@ -138,7 +139,8 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(stocktakes::create_stocktake)
                 .service(stocktakes::get_stocktake)
                 .service(stocktakes::create_count)
-                .service(stocktakes::close_stocktake),
+                .service(stocktakes::close_stocktake)
+                .service(imports::import_register),
         );
 }
 

@@ -26,6 +26,7 @@ use utoipa_actix_web::AppExt;
         (name = "organisation", description = "Boards, users and the audit log"),
         (name = "fleet", description = "Vehicles, drivers, maintenance and leave, bookings, trips"),
         (name = "assets", description = "The asset register: assets, transfers, history, requests, wear runs, stocktakes"),
+        (name = "imports", description = "The consolidation import of each board's legacy registers from CSV"),
         (name = "settings", description = "Office settings"),
         (name = "operations", description = "Health, readiness, metrics, this document"),
     ),

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod fleet;
+pub mod import;
 pub mod ledger;
 pub mod organisation;
 

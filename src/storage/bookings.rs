@@ -347,3 +347,90 @@ pub fn driver_trips(
         .map(BookingRow::into_booking)
         .collect()
 }
+
+/// A past trip to store as it happened (a replayed year of demand): served
+/// and completed, or unmet.
+pub struct PastTrip {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub requester_id: Uuid,
+    pub purpose: String,
+    pub destination: String,
+    pub out_of_province: bool,
+    pub passengers: u8,
+    pub range: TimeRange,
+    pub category_wish: Option<VehicleCategory>,
+    pub status: BookingStatus,
+    pub status_reason: Option<String>,
+    pub vehicle_id: Option<Uuid>,
+    pub driver_id: Option<Uuid>,
+    pub odometer: Option<(i64, i64)>,
+    pub fuel_centi: Option<i64>,
+}
+
+/// Inserts past trips in multi-row INSERTs (no occupancy: none is active).
+pub fn insert_past_many(
+    conn: &mut DbConn,
+    trips: &[PastTrip],
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    for chunk in trips.chunks(super::BATCH_ROWS) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|t| {
+                let done = t.status == BookingStatus::Completed;
+                (
+                    (
+                        bookings::id.eq(t.id.to_string()),
+                        bookings::board_id.eq(t.board_id.to_string()),
+                        bookings::requester_id.eq(t.requester_id.to_string()),
+                        bookings::purpose.eq(t.purpose.clone()),
+                        bookings::destination.eq(t.destination.clone()),
+                        bookings::out_of_province.eq(t.out_of_province),
+                        bookings::passengers.eq(i32::from(t.passengers)),
+                        bookings::starts_at.eq(to_db_time(t.range.start())),
+                        bookings::ends_at.eq(to_db_time(t.range.end())),
+                        bookings::planned_minutes.eq(t
+                            .range
+                            .duration()
+                            .num_minutes()
+                            .clamp(1, i64::from(i32::MAX))
+                            as i32),
+                        bookings::category_wish.eq(t.category_wish.map(VehicleCategory::as_str)),
+                        bookings::priority.eq(0),
+                    ),
+                    (
+                        bookings::status.eq(t.status.as_str()),
+                        bookings::status_reason.eq(t.status_reason.clone()),
+                        bookings::vehicle_id.eq(t.vehicle_id.map(|v| v.to_string())),
+                        bookings::driver_id.eq(t.driver_id.map(|d| d.to_string())),
+                        bookings::odometer_start.eq(t.odometer.map(|o| o.0)),
+                        bookings::odometer_end.eq(t.odometer.map(|o| o.1)),
+                        bookings::fuel_centi.eq(t.fuel_centi),
+                        bookings::fuel_allowed_centi.eq(t.fuel_centi),
+                        bookings::fuel_flagged.eq(done.then_some(false)),
+                        bookings::started_at.eq(done.then(|| to_db_time(t.range.start()))),
+                        bookings::completed_at.eq(done.then(|| to_db_time(t.range.end()))),
+                        bookings::created_at
+                            .eq(to_db_time(t.range.start() - chrono::Duration::days(2))),
+                        bookings::updated_at.eq(to_db_time(now)),
+                    ),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(bookings::table).values(rows);
+        match conn {
+            DbConn::Sqlite(c) => insert.execute(c)?,
+            DbConn::Postgres(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Whether any booking starts before `t`.
+pub fn any_before(conn: &mut DbConn, t: DateTime<Utc>) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        bookings::table.filter(bookings::starts_at.lt(to_db_time(t))),
+    ))
+    .get_result(conn)
+}

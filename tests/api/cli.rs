@@ -66,6 +66,7 @@ async fn serve_demo_prints_credentials_that_work() {
 
     let client = awc::Client::default();
     let mut finance_token = None;
+    let mut dispatcher_token = None;
     for (username, role, password) in &credentials {
         let mut res = client
             .post(format!("{address}/api/v1/auth/login"))
@@ -76,6 +77,9 @@ async fn serve_demo_prints_credentials_that_work() {
         let body: serde_json::Value = res.json().await.unwrap();
         if role == "finance" {
             finance_token = body["access_token"].as_str().map(str::to_owned);
+        }
+        if role == "dispatcher" {
+            dispatcher_token = body["access_token"].as_str().map(str::to_owned);
         }
     }
     // This year's budget of the six boards on the seven budget lines, and
@@ -103,6 +107,40 @@ async fn serve_demo_prints_credentials_that_work() {
         .unwrap();
     let norms: serde_json::Value = res.json().await.unwrap();
     assert_eq!(norms["items"][0]["amount"], "23456.7");
+
+    // Each board's legacy registers came in through the import: 20 cars
+    // and 24 drivers, unevenly spread, and 300 assets.
+    let dispatcher = dispatcher_token.expect("a dispatcher account");
+    let count = |path: &'static str, token: String| {
+        let client = client.clone();
+        let address = address.clone();
+        async move {
+            let mut res = client
+                .get(format!("{address}{path}"))
+                .insert_header(("authorization", format!("Bearer {token}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{path}");
+            let body: serde_json::Value = res.json().limit(16 * 1024 * 1024).await.unwrap();
+            body["items"].as_array().unwrap().clone()
+        }
+    };
+    let vehicles = count("/api/v1/vehicles?limit=500", dispatcher.clone()).await;
+    assert_eq!(vehicles.len(), 20);
+    assert_eq!(
+        count("/api/v1/drivers?limit=500", dispatcher).await.len(),
+        24
+    );
+    let assets = count("/api/v1/assets?limit=500", token.clone()).await;
+    assert_eq!(assets.len(), 300);
+    assert_eq!(
+        assets
+            .iter()
+            .filter(|a| a["code"].as_str().unwrap().starts_with("VP-"))
+            .count(),
+        90
+    );
     let mut boards = client
         .get(format!("{address}/api/v1/boards"))
         .send()
@@ -319,4 +357,276 @@ async fn the_journal_exports_to_hledger_with_our_balances() {
         .collect();
     ours.sort();
     assert_eq!(hledger, ours, "hledger said:\n{report}");
+}
+
+fn run(db: &TestDb, data: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = sharedoffice(db, data).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn import_from_the_command_line() {
+    let db = TestDb::fresh();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    std::fs::write(
+        dir.join("boards.csv"),
+        "code,name\nBTC,Ban Tổ chức Tỉnh ủy\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let (ok, _, err) = run(&db, dir, &["demo", "load", d]);
+    assert!(ok, "{err}");
+
+    let broken = dir.join("broken.csv");
+    std::fs::write(
+        &broken,
+        "Biển số;Nhãn hiệu;Số chỗ;Loại xe;Định mức\n14A-111.11;Camry;5;sedan;9,5\nXYZ;Camry;5;sedan;9,5\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(
+        &db,
+        dir,
+        &[
+            "import",
+            "vehicles",
+            "--board",
+            "BTC",
+            broken.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("Row 3, column 'Biển số': 'XYZ' is not a Vietnamese plate"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert!(out.is_empty(), "{out}");
+
+    let mut good = String::from("plate,model,seats,category,fuel_norm\n");
+    for i in 0..25 {
+        good.push_str(&format!("14A-2{i:02}.00,Toyota Innova,8,van,10\n"));
+    }
+    let file = dir.join("vehicles.csv");
+    std::fs::write(&file, good).unwrap();
+    let f = file.to_str().unwrap();
+    let args = [
+        "import",
+        "vehicles",
+        "--board",
+        "BTC",
+        f,
+        "--progress-every",
+        "10",
+    ];
+    let (ok, out, err) = run(&db, dir, &[&args[..], &["--dry-run"]].concat());
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("Dry run, nothing kept. vehicles BTC: 25 rows, 25 created"),
+        "{out}"
+    );
+    let (ok, out, err) = run(&db, dir, &args);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("vehicles BTC: 25 rows, 25 created, 0 unchanged"),
+        "{out}"
+    );
+    assert!(
+        err.contains("vehicles BTC: 10/25 rows"),
+        "progress on stderr: {err}"
+    );
+    assert!(
+        err.contains("vehicles BTC: 20/25 rows"),
+        "progress on stderr: {err}"
+    );
+    let (ok, out, _) = run(&db, dir, &args);
+    assert!(ok);
+    assert!(
+        out.contains("25 rows, 0 created, 25 unchanged, 0 conflicting"),
+        "{out}"
+    );
+}
+
+fn files_of(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((name, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_generator_is_deterministic_and_scale_one_is_the_demo_province() {
+    let db = TestDb::fresh();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let gen_into = |name: &str, seed: &str| {
+        let out = dir.join(name);
+        let (ok, stdout, err) = run(
+            &db,
+            dir,
+            &[
+                "demo",
+                "generate",
+                "--scale",
+                "2",
+                "--seed",
+                seed,
+                "--year",
+                "2025",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(ok, "{err}");
+        assert!(stdout.contains("40000 rows"), "{stdout}");
+        files_of(&out)
+    };
+    let a = gen_into("a", "7");
+    let b = gen_into("b", "7");
+    let c = gen_into("c", "8");
+    assert_eq!(
+        a.len(),
+        1 + 7 * 4 + 1,
+        "boards, four files per board, bookings"
+    );
+    assert!(a == b, "the same seed writes the same bytes");
+    assert!(a != c, "another seed writes other files");
+
+    // Bookings peak on weekday mornings and fade at weekends.
+    let bookings =
+        String::from_utf8(a.iter().find(|f| f.0 == "bookings.csv").unwrap().1.clone()).unwrap();
+    let mut by_weekday = [0usize; 7];
+    let mut mornings = 0;
+    for line in bookings.lines().skip(1) {
+        let starts = line.split(',').nth(1).unwrap();
+        let t = chrono::DateTime::parse_from_rfc3339(starts).unwrap();
+        by_weekday[chrono::Datelike::weekday(&t).num_days_from_monday() as usize] += 1;
+        if chrono::Timelike::hour(&t) < 12 {
+            mornings += 1;
+        }
+    }
+    assert_eq!(by_weekday.iter().sum::<usize>(), 40_000);
+    assert!(by_weekday[0] > by_weekday[2], "{by_weekday:?}");
+    assert!(by_weekday[2] > 4 * by_weekday[5], "{by_weekday:?}");
+    assert!(by_weekday[5] > by_weekday[6], "{by_weekday:?}");
+    assert!(mornings > 40_000 / 2);
+
+    // Seed 1 at scale 1 writes the registers in fixtures/demo/boards.
+    let out = dir.join("demo");
+    let (ok, _, err) = run(
+        &db,
+        dir,
+        &[
+            "demo",
+            "generate",
+            "--seed",
+            "1",
+            "--year",
+            "2025",
+            "--no-bookings",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{err}");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/demo/boards");
+    for (name, bytes) in files_of(&fixtures) {
+        assert!(
+            std::fs::read(out.join(&name)).unwrap() == bytes,
+            "fixtures/demo/boards/{name} differs from the generator's"
+        );
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[test]
+fn a_generated_year_of_bookings_is_replayed_on_the_pool() {
+    use diesel::RunQueryDsl;
+    let db = TestDb::fresh();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let out = dir.join("province");
+    let o = out.to_str().unwrap();
+    for args in [
+        &[
+            "demo", "generate", "--scale", "1", "--year", "2025", "--out", o,
+        ][..],
+        &["demo", "load", o][..],
+    ] {
+        let (ok, _, err) = run(&db, dir, args);
+        assert!(ok, "{err}");
+    }
+    let mut add = sharedoffice(&db, dir)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "dispatcher",
+            "--full-name",
+            "Phạm Văn Đức",
+            "--role",
+            "dispatcher",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        writeln!(add.stdin.take().unwrap(), "một mật khẩu đủ dài").unwrap();
+    }
+    assert!(add.wait().unwrap().success());
+    let args = ["demo", "load-bookings", o, "--requester", "dispatcher"];
+    let (ok, stdout, err) = run(&db, dir, &args);
+    assert!(ok, "{err}");
+    assert!(stdout.starts_with("Loaded 20000 bookings: "), "{stdout}");
+    let (ok, _, err) = run(&db, dir, &args);
+    assert!(!ok, "a second load is refused");
+    assert!(err.contains("already has bookings in the past"), "{err}");
+
+    let mut conn = db.connect();
+    let count = |conn: &mut sharedoffice::storage::DbConn, sql: &str| -> i64 {
+        let rows: Vec<Count> = diesel::sql_query(sql).load(conn).unwrap();
+        rows[0].n
+    };
+    let completed = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM bookings WHERE status = 'completed'",
+    );
+    let unfulfilled = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM bookings WHERE status = 'unfulfilled'",
+    );
+    assert_eq!(completed + unfulfilled, 20_000);
+    assert!(completed > 10_000, "{completed} completed");
+    for resource in ["vehicle_id", "driver_id"] {
+        let overlaps = count(
+            &mut conn,
+            &format!(
+                "SELECT COUNT(*) AS n FROM bookings a JOIN bookings b ON a.{resource} = b.{resource} \
+                 AND a.id < b.id AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
+            ),
+        );
+        assert_eq!(overlaps, 0, "no {resource} serves two trips at once");
+    }
 }

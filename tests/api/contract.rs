@@ -131,6 +131,7 @@ fn the_contract_names_every_endpoint_and_its_security() {
         "POST /api/v1/expenses",
         "POST /api/v1/expenses/{id}/approve",
         "POST /api/v1/expenses/{id}/reject",
+        "POST /api/v1/imports/{kind}",
         "POST /api/v1/journal",
         "POST /api/v1/journal/{id}/reverse",
         "POST /api/v1/me/password",

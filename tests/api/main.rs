@@ -15,6 +15,7 @@ mod finance_reports;
 mod fleet;
 mod fleet_reports;
 mod helpers;
+mod imports;
 mod ledger;
 mod ledger_properties;
 mod operations;

@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod block;
 pub mod booking;
 pub mod driver;
+pub mod history;
 pub mod policy;
 pub mod trip;
 pub mod vehicle;

@@ -1,7 +1,8 @@
 //! Bank and treasury statements as the banks export them, read into lines
 //! to reconcile.
 //!
-//! Accepted: UTF-8 with or without a byte-order mark; `,` or `;` between
+//! Read with the shared rules of [`crate::domain::csv_text`]: UTF-8 with or
+//! without a byte-order mark; `,` or `;` between
 //! fields (whichever the header line uses more); a header row naming the
 //! columns in English or Vietnamese; dates as `dd/mm/yyyy`, `dd-mm-yyyy`
 //! or `yyyy-mm-dd`; amounts with thousands separators (`1.250.000`,
@@ -14,8 +15,8 @@
 //! decimal mark.
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
+use crate::domain::csv_text;
 use crate::domain::money::Money;
 
 /// One movement on the statement: positive is money in, negative money out.
@@ -91,77 +92,7 @@ pub fn column_key(header: &str) -> Option<&'static str> {
     })
 }
 
-/// Parses a date as Vietnamese banks write it, or ISO.
-pub fn parse_date(raw: &str) -> Option<NaiveDate> {
-    let s = raw.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d-%m-%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
-}
-
-/// Parses an amount with thousands separators (see the module's rule).
-pub fn parse_amount(raw: &str) -> Option<Money> {
-    let mut s: String = raw
-        .trim()
-        .trim_end_matches("VND")
-        .trim_end_matches("VNĐ")
-        .trim_end_matches('₫')
-        .trim_end_matches('đ')
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let negative = if s.starts_with('(') && s.ends_with(')') {
-        s = s[1..s.len() - 1].to_owned();
-        true
-    } else if let Some(rest) = s.strip_prefix('-') {
-        s = rest.to_owned();
-        true
-    } else {
-        false
-    };
-    if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-    {
-        return None;
-    }
-    let dots = s.matches('.').count();
-    let commas = s.matches(',').count();
-    let decimal_mark = match (dots, commas) {
-        (0, 0) => None,
-        (_, 0) | (0, _) => {
-            let mark = if dots > 0 { '.' } else { ',' };
-            let count = dots + commas;
-            let after = s.len() - s.rfind(mark).expect("present") - 1;
-            if count > 1 || after == 3 {
-                None
-            } else {
-                Some(mark)
-            }
-        }
-        _ => {
-            let last_dot = s.rfind('.').expect("present");
-            let last_comma = s.rfind(',').expect("present");
-            Some(if last_dot > last_comma { '.' } else { ',' })
-        }
-    };
-    let mut plain = String::with_capacity(s.len());
-    for c in s.chars() {
-        if Some(c) == decimal_mark {
-            plain.push('.');
-        } else if c.is_ascii_digit() {
-            plain.push(c);
-        }
-    }
-    if decimal_mark.is_some() && plain.matches('.').count() != 1 {
-        return None;
-    }
-    let value = Decimal::from_str_exact(&plain).ok()?;
-    let value = if negative { -value } else { value };
-    Money::from_decimal(value).ok()
-}
+pub use crate::domain::csv_text::{parse_amount, parse_date};
 
 /// Reads a whole statement; either every line or every problem found.
 pub fn parse(bytes: &[u8]) -> Result<Vec<StatementRow>, Vec<RowError>> {
@@ -172,23 +103,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StatementRow>, Vec<RowError>> {
             message: message.to_owned(),
         }]
     };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        file_error(&format!(
-            "The file is not UTF-8 text (invalid byte at position {}); export it as CSV UTF-8.",
-            e.valid_up_to()
-        ))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header_line = text.lines().next().unwrap_or("");
-    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let text = csv_text::decode(bytes).map_err(|e| file_error(&e))?;
+    let mut reader = csv_text::reader(text);
     let headers = reader
         .headers()
         .map_err(|e| file_error(&format!("The header row cannot be read: {e}.")))?
@@ -320,33 +236,6 @@ mod tests {
 
     fn m(s: &str) -> Money {
         Money::parse(s).unwrap()
-    }
-
-    #[test]
-    fn amounts_in_the_common_formats() {
-        assert_eq!(parse_amount("1.250.000"), Some(m("1250000")));
-        assert_eq!(parse_amount("1,250,000"), Some(m("1250000")));
-        assert_eq!(parse_amount("1.250.000,50"), Some(m("1250000.50")));
-        assert_eq!(parse_amount("1,250,000.50"), Some(m("1250000.50")));
-        assert_eq!(parse_amount("250.000"), Some(m("250000")));
-        assert_eq!(parse_amount("12,5"), Some(m("12.5")));
-        assert_eq!(parse_amount("-500000"), Some(m("-500000")));
-        assert_eq!(parse_amount("(1.000)"), Some(m("-1000")));
-        assert_eq!(parse_amount("1 250 000 VND"), Some(m("1250000")));
-        assert_eq!(parse_amount("abc"), None);
-        assert_eq!(parse_amount("1.2.3,4,5"), None);
-        assert_eq!(parse_amount("0,001"), Some(m("1")));
-        assert_eq!(parse_amount("1,0001"), None);
-    }
-
-    #[test]
-    fn dates_day_first_or_iso() {
-        let want = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
-        assert_eq!(parse_date("05/11/2026"), Some(want));
-        assert_eq!(parse_date("5/11/2026"), Some(want));
-        assert_eq!(parse_date("05-11-2026"), Some(want));
-        assert_eq!(parse_date("2026-11-05"), Some(want));
-        assert_eq!(parse_date("11/31/2026"), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod expenses;
 pub mod finance_reports;
 pub mod fleet_reports;
 pub mod health;
+pub mod imports;
 pub mod journal;
 pub mod norms;
 pub mod reconciliations;

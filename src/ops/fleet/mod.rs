@@ -3,6 +3,7 @@
 //! inside the caller's write transaction and records its audit entries.
 
 pub mod bookings;
+pub mod history;
 pub mod reports;
 pub mod resources;
 

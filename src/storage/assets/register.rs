@@ -153,6 +153,41 @@ pub fn insert(conn: &mut DbConn, a: &Asset) -> QueryResult<()> {
     Ok(())
 }
 
+/// Inserts many assets at once (a bulk import), in multi-row inserts.
+pub fn insert_many(conn: &mut DbConn, list: &[Asset]) -> QueryResult<()> {
+    for chunk in list.chunks(crate::storage::BATCH_ROWS) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|a| {
+                (
+                    assets::id.eq(a.id.to_string()),
+                    assets::code.eq(a.code.as_str().to_owned()),
+                    assets::name.eq(a.name.clone()),
+                    assets::category_id.eq(a.category_id.to_string()),
+                    assets::unit.eq(a.unit.clone()),
+                    assets::original_cost_minor.eq(a.original_cost.to_minor()),
+                    assets::accumulated_wear_minor.eq(a.accumulated_wear.to_minor()),
+                    assets::acquired_on.eq(a.acquired_on),
+                    assets::wear_rate_centi.eq(a.wear_rate.centi()),
+                    assets::custodian_board_id.eq(a.custodian_board_id.to_string()),
+                    assets::location.eq(a.location.clone()),
+                    assets::status.eq(a.status.as_str()),
+                    assets::origin_board_id.eq(a.origin_board_id.to_string()),
+                    assets::disposed_on.eq(a.disposed_on),
+                    assets::created_at.eq(to_db_time(a.created_at)),
+                    assets::updated_at.eq(to_db_time(a.updated_at)),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(assets::table).values(rows);
+        match conn {
+            DbConn::Sqlite(c) => insert.execute(c)?,
+            DbConn::Postgres(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
+}
+
 /// Writes the changeable fields of an asset: name, custody, location,
 /// status, disposal date and accumulated wear.
 pub fn update(conn: &mut DbConn, a: &Asset, now: DateTime<Utc>) -> QueryResult<()> {
