@@ -27,8 +27,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use self::routes::{
     accounts, allocations, asset_requests, assets, audit, auth, boards, bookings, docs, drivers,
     expenses, finance_reports, fleet_reports, health, imports, journal, norms, reconciliations,
-    settings,
-    stocktakes, users, vehicles, wear_runs,
+    settings, stocktakes, users, vehicles, wear_runs,
 };
 use self::state::AppState;
 
