@@ -234,56 +234,57 @@ pub fn free(
 }
 
 #[derive(QueryableByName)]
-struct OptionRow {
+struct CandidateRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     id: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
     licence_class: String,
     #[diesel(sql_type = diesel::sql_types::Date)]
     licence_expires_on: chrono::NaiveDate,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    minutes: i64,
 }
 
 /// Free drivers whose licence is valid through `valid_through`, as
 /// assignment options with the minutes each is already booked in `week`;
 /// in the order assignment prefers them (least booked, id), at most
-/// `limit`. One query, like the vehicles' options.
+/// `limit`. Ranked first, then probed for freedom best first, like the
+/// vehicles' options.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
     week: &TimeRange,
     valid_through: chrono::NaiveDate,
-    limit: i64,
+    limit: usize,
 ) -> QueryResult<Vec<DriverOption>> {
-    use super::occupancy::{free_sql, free_values, week_minutes_sql, week_values};
     use super::prepared::{Prepared, Value};
-    let sql = format!(
-        "SELECT r.id AS id, r.licence_class AS licence_class, \
-                r.licence_expires_on AS licence_expires_on, {minutes} AS minutes \
-         FROM drivers r \
-         WHERE r.status = 'active' AND r.licence_expires_on >= ? AND {free} \
-         ORDER BY minutes, r.id LIMIT ?",
-        minutes = week_minutes_sql("driver_id"),
-        free = free_sql("driver_id"),
+    let query = Prepared::new(
+        "SELECT id, licence_class, licence_expires_on FROM drivers \
+         WHERE status = 'active' AND licence_expires_on >= ?"
+            .to_owned(),
+        vec![Value::Date(valid_through)],
     );
-    let mut values = Vec::with_capacity(10);
-    values.extend(week_values(week));
-    values.push(Value::Date(valid_through));
-    values.extend(free_values(window));
-    values.push(Value::BigInt(limit));
-    let query = Prepared::new(sql, values);
-    let rows: Vec<OptionRow> = match conn {
+    let rows: Vec<CandidateRow> = match conn {
         DbConn::Sqlite(c) => query.load(c)?,
         DbConn::Postgres(c) => query.load(c)?,
     };
-    rows.into_iter()
+    let minutes = super::occupancy::week_minutes(conn, "driver_id", week)?;
+    let mut ranked: Vec<(CandidateRow, i64)> = rows
+        .into_iter()
         .map(|r| {
+            let m = minutes.get(&r.id).copied().unwrap_or(0);
+            (r, m)
+        })
+        .collect();
+    ranked.sort_by(|(a, am), (b, bm)| (am, &a.id).cmp(&(bm, &b.id)));
+    let ids: Vec<String> = ranked.iter().map(|(r, _)| r.id.clone()).collect();
+    let free = super::occupancy::first_free(conn, "drivers", "driver_id", &ids, window, limit)?;
+    free.into_iter()
+        .map(|i| {
+            let (r, booked_minutes) = &ranked[i];
             Ok(DriverOption {
                 id: uuid_of(&r.id)?,
                 licence_class: stored(LicenceClass::parse(&r.licence_class))?,
                 licence_expires_on: r.licence_expires_on,
-                booked_minutes: r.minutes,
+                booked_minutes: *booked_minutes,
             })
         })
         .collect()

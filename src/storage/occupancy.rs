@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use uuid::Uuid;
 
-use super::prepared::Value;
+use super::prepared::{Prepared, Value};
 use super::schema::occupancy;
 use super::{DbConn, to_db_time, uuid_of};
 use crate::domain::fleet::block::Resource;
@@ -175,10 +175,8 @@ pub fn blocked(conn: &mut DbConn, resource: Resource, window: &TimeRange) -> Que
 }
 
 /// The SQL of "`{column}` of `r` holds nothing overlapping the window",
-/// for the ranked candidate queries of [`super::vehicles::free_options`]
-/// and [`super::drivers::free_options`]: the same two index-bounded
-/// searches as the diesel queries of `free`, with the placeholders of
-/// [`free_values`].
+/// for [`first_free`]: the same two index-bounded searches as the diesel
+/// queries of `free`, with the placeholders of [`free_values`].
 pub(super) fn free_sql(column: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM occupancy o WHERE o.{column} = r.id AND o.long_hold = FALSE \
@@ -205,21 +203,93 @@ pub(super) fn free_values(window: &TimeRange) -> [Value; 6] {
     ]
 }
 
-/// The SQL of the minutes `{column}` of `r` is booked in a week (two
-/// placeholders: the week's start and end), as counted for balancing:
-/// confirmed, running and completed trips.
-pub(super) fn week_minutes_sql(column: &str) -> String {
-    format!(
-        "(SELECT CAST(COALESCE(SUM(b.planned_minutes), 0) AS BIGINT) FROM bookings b \
-          WHERE b.{column} = r.id AND b.starts_at >= ? AND b.starts_at < ? \
-            AND b.status IN ('confirmed', 'in_progress', 'completed'))"
-    )
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
 }
 
-/// The values of [`week_minutes_sql`].
-pub(super) fn week_values(week: &TimeRange) -> [Value; 2] {
-    [
-        Value::Timestamp(to_db_time(week.start())),
-        Value::Timestamp(to_db_time(week.end())),
-    ]
+#[derive(QueryableByName)]
+struct LoadRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    minutes: i64,
+}
+
+/// Ids probed for freedom per query; a short batch repeats its last id, so
+/// every probe is the same prepared statement.
+const PROBE_BATCH: usize = 32;
+
+/// The first `limit` of `candidates` (ids of `table`, in preference order)
+/// whose `column` holds nothing overlapping `window`, as positions in
+/// `candidates`. Candidates are probed in batches, best first, so a search
+/// for the best few reads only as far down the list as it must.
+pub(super) fn first_free(
+    conn: &mut DbConn,
+    table: &str,
+    column: &str,
+    candidates: &[String],
+    window: &TimeRange,
+    limit: usize,
+) -> QueryResult<Vec<usize>> {
+    let placeholders = vec!["?"; PROBE_BATCH].join(", ");
+    let sql = format!(
+        "SELECT r.id AS id FROM {table} r WHERE r.id IN ({placeholders}) AND {free}",
+        free = free_sql(column),
+    );
+    let mut found = Vec::new();
+    for (n, batch) in candidates.chunks(PROBE_BATCH).enumerate() {
+        let mut values: Vec<Value> = batch
+            .iter()
+            .map(|id| Value::Text(Some(id.clone())))
+            .collect();
+        let last = batch.last().cloned();
+        values.resize(PROBE_BATCH, Value::Text(last));
+        values.extend(free_values(window));
+        let query = Prepared::new(sql.clone(), values);
+        let rows: Vec<IdRow> = match conn {
+            DbConn::Sqlite(c) => query.load(c)?,
+            DbConn::Postgres(c) => query.load(c)?,
+        };
+        let free: std::collections::HashSet<String> = rows.into_iter().map(|r| r.id).collect();
+        for (i, id) in batch.iter().enumerate() {
+            if free.contains(id) {
+                found.push(n * PROBE_BATCH + i);
+                if found.len() >= limit {
+                    return Ok(found);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The minutes each `column` (vehicle or driver) is booked in `week`, as
+/// counted for balancing: confirmed, running and completed trips. One scan
+/// of the week's bookings over a covering index.
+pub(super) fn week_minutes(
+    conn: &mut DbConn,
+    column: &str,
+    week: &TimeRange,
+) -> QueryResult<std::collections::HashMap<String, i64>> {
+    let query = Prepared::new(
+        format!(
+            "SELECT b.{column} AS id, CAST(SUM(b.planned_minutes) AS BIGINT) AS minutes \
+             FROM bookings b \
+             WHERE b.starts_at >= ? AND b.starts_at < ? \
+               AND b.status IN ('confirmed', 'in_progress', 'completed') \
+               AND b.{column} IS NOT NULL \
+             GROUP BY b.{column}"
+        ),
+        vec![
+            Value::Timestamp(to_db_time(week.start())),
+            Value::Timestamp(to_db_time(week.end())),
+        ],
+    );
+    let rows: Vec<LoadRow> = match conn {
+        DbConn::Sqlite(c) => query.load(c)?,
+        DbConn::Postgres(c) => query.load(c)?,
+    };
+    Ok(rows.into_iter().map(|r| (r.id, r.minutes)).collect())
 }

@@ -220,61 +220,64 @@ pub fn free(
 }
 
 #[derive(QueryableByName)]
-struct OptionRow {
+struct CandidateRow {
     #[diesel(sql_type = diesel::sql_types::Text)]
     id: String,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     seats: i32,
     #[diesel(sql_type = diesel::sql_types::Text)]
     category: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    minutes: i64,
 }
 
 /// Free vehicles with at least `min_seats` (in `category`, if given) as
 /// assignment options, with the minutes each is already booked in `week`;
 /// in the order assignment prefers them (fewest seats, least booked, id),
-/// at most `limit`. One query: the freedom and load of each vehicle are
-/// index probes, and only the options leave the database.
+/// at most `limit`. The active vehicles that fit are ranked first, then
+/// probed for freedom best first, so the best few cost a few probes.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
     week: &TimeRange,
     min_seats: u8,
     category: Option<VehicleCategory>,
-    limit: i64,
+    limit: usize,
 ) -> QueryResult<Vec<VehicleOption>> {
-    use super::occupancy::{free_sql, free_values, week_minutes_sql, week_values};
     use super::prepared::{Prepared, Value};
-    let sql = format!(
-        "SELECT r.id AS id, r.seats AS seats, r.category AS category, {minutes} AS minutes \
-         FROM vehicles r \
-         WHERE r.status = 'active' AND r.seats >= ? AND (? IS NULL OR r.category = ?) AND {free} \
-         ORDER BY r.seats, minutes, r.id LIMIT ?",
-        minutes = week_minutes_sql("vehicle_id"),
-        free = free_sql("vehicle_id"),
-    );
     let category = category.map(|c| c.as_str().to_owned());
-    let mut values = Vec::with_capacity(12);
-    values.extend(week_values(week));
-    values.push(Value::Integer(i32::from(min_seats)));
-    values.push(Value::Text(category.clone()));
-    values.push(Value::Text(category));
-    values.extend(free_values(window));
-    values.push(Value::BigInt(limit));
-    let query = Prepared::new(sql, values);
-    let rows: Vec<OptionRow> = match conn {
+    let query = Prepared::new(
+        "SELECT id, seats, category FROM vehicles \
+         WHERE status = 'active' AND seats >= ? AND (? IS NULL OR category = ?)"
+            .to_owned(),
+        vec![
+            Value::Integer(i32::from(min_seats)),
+            Value::Text(category.clone()),
+            Value::Text(category),
+        ],
+    );
+    let rows: Vec<CandidateRow> = match conn {
         DbConn::Sqlite(c) => query.load(c)?,
         DbConn::Postgres(c) => query.load(c)?,
     };
-    rows.into_iter()
+    let minutes = super::occupancy::week_minutes(conn, "vehicle_id", week)?;
+    let mut ranked: Vec<(CandidateRow, i64)> = rows
+        .into_iter()
         .map(|r| {
+            let m = minutes.get(&r.id).copied().unwrap_or(0);
+            (r, m)
+        })
+        .collect();
+    ranked.sort_by(|(a, am), (b, bm)| (a.seats, am, &a.id).cmp(&(b.seats, bm, &b.id)));
+    let ids: Vec<String> = ranked.iter().map(|(r, _)| r.id.clone()).collect();
+    let free = super::occupancy::first_free(conn, "vehicles", "vehicle_id", &ids, window, limit)?;
+    free.into_iter()
+        .map(|i| {
+            let (r, booked_minutes) = &ranked[i];
             Ok(VehicleOption {
                 id: uuid_of(&r.id)?,
                 seats: u8::try_from(r.seats)
                     .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?,
                 category: stored(VehicleCategory::parse(&r.category))?,
-                booked_minutes: r.minutes,
+                booked_minutes: *booked_minutes,
             })
         })
         .collect()

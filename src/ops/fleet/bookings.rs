@@ -79,7 +79,7 @@ pub struct NewBooking {
 }
 
 /// How many of the best free vehicles and drivers are read first.
-const SHORTLIST: i64 = 16;
+const SHORTLIST: usize = 16;
 
 /// Whether the plan made from the short lists starts with the pair the
 /// whole lists would give. Both lists are in preference order and every
@@ -125,9 +125,8 @@ fn auto_assign(
         let free_drivers = drivers::free_options(conn, &window, &week, need.last_day, limit)?;
         let mut plan = assignment::plan(&free_vehicles, &free_drivers, &need);
         if limit == SHORTLIST {
-            limit = i64::MAX;
-            let complete =
-                (free_vehicles.len() as i64) < SHORTLIST && (free_drivers.len() as i64) < SHORTLIST;
+            limit = usize::MAX;
+            let complete = free_vehicles.len() < SHORTLIST && free_drivers.len() < SHORTLIST;
             if !complete {
                 if !shortlist_decides(&plan, &free_vehicles) {
                     continue;
