@@ -162,6 +162,14 @@ impl RoleSet for AssetDeciders {
     const ROLES: &'static [Role] = &[Role::Finance, Role::Manager];
 }
 
+/// Readers of the asset-utilisation report: finance and managers. It
+/// compares every board's holdings and requests, so clerks (own board
+/// only elsewhere) do not read it.
+pub struct AssetReportReaders;
+impl RoleSet for AssetReportReaders {
+    const ROLES: &'static [Role] = &[Role::Finance, Role::Manager];
+}
+
 /// Who files and reads asset requests: clerks (own board), finance and
 /// managers (any board).
 pub struct AssetRequesters;

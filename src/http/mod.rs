@@ -25,9 +25,9 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    accounts, allocations, asset_requests, assets, audit, auth, boards, bookings, docs, drivers,
-    expenses, finance_reports, fleet_reports, health, imports, journal, norms, reconciliations,
-    settings, stocktakes, users, vehicles, wear_runs,
+    accounts, allocations, asset_reports, asset_requests, assets, audit, auth, boards, bookings,
+    docs, drivers, expenses, finance_reports, fleet_reports, health, imports, journal, norms,
+    reconciliations, settings, stocktakes, users, vehicles, wear_runs,
 };
 use self::state::AppState;
 
@@ -104,6 +104,7 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(fleet_reports::pool_balance_svg)
                 .service(fleet_reports::fleet_sizing)
                 .service(fleet_reports::board_usage)
+                .service(asset_reports::asset_utilisation)
                 .service(norms::list_norms)
                 .service(norms::create_norm)
                 .service(expenses::list_expenses)

@@ -101,9 +101,27 @@ pub struct RequestFilter {
     pub served_only: bool,
 }
 
+/// Whether a request counts for the reports: cancelled and rejected ones
+/// are neither demand nor use; with `served_only`, only requests that held a
+/// vehicle (confirmed, in progress, completed).
+fn counted(filter: &RequestFilter, status: BookingStatus) -> bool {
+    match status {
+        BookingStatus::Confirmed | BookingStatus::InProgress | BookingStatus::Completed => true,
+        BookingStatus::Waitlisted | BookingStatus::PendingApproval | BookingStatus::Unfulfilled => {
+            !filter.served_only
+        }
+        BookingStatus::Cancelled | BookingStatus::Rejected => false,
+    }
+}
+
 /// Requests overlapping `[from, to)` after the cursor `(start, id)`, in
-/// start order. Cancelled and rejected requests are left out: they are
-/// neither demand nor use.
+/// start order, whatever their status (see [`for_each_request`]).
+///
+/// The status is not part of the query: with it, SQLite reads the
+/// `(status, starts_at)` index for each status and sorts all the period's
+/// requests for every page. Without it, the `(starts_at, id)` index (or
+/// the vehicle's, driver's or board's `(…, starts_at)` one) yields the
+/// rows in order from the cursor on and the page stops after `limit` rows.
 pub fn requests_page(
     conn: &mut DbConn,
     filter: &RequestFilter,
@@ -112,21 +130,15 @@ pub fn requests_page(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<Request>> {
-    let statuses: &[&str] = if filter.served_only {
-        &["confirmed", "in_progress", "completed"]
-    } else {
-        &[
-            "confirmed",
-            "in_progress",
-            "completed",
-            "waitlisted",
-            "pending_approval",
-            "unfulfilled",
-        ]
-    };
     // A request lasts at most TimeRange::MAX_DAYS, so the start bound lets
     // the (…, starts_at) indexes narrow the scan.
+    // After a cursor, the scan starts there: one lower bound only, as
+    // SQLite uses a single one of several for the index range.
     let earliest = from - Duration::days(TimeRange::MAX_DAYS);
+    let lower = match after {
+        Some((start, _)) => start.max(earliest),
+        None => earliest,
+    };
     let mut q = bookings::table
         .select((
             bookings::id,
@@ -141,8 +153,7 @@ pub fn requests_page(
             bookings::odometer_start,
             bookings::odometer_end,
         ))
-        .filter(bookings::status.eq_any(statuses))
-        .filter(bookings::starts_at.ge(to_db_time(earliest)))
+        .filter(bookings::starts_at.ge(to_db_time(lower)))
         .filter(bookings::starts_at.lt(to_db_time(to)))
         .filter(bookings::ends_at.gt(to_db_time(from)))
         .order((bookings::starts_at.asc(), bookings::id.asc()))
@@ -172,7 +183,8 @@ pub fn requests_page(
 }
 
 /// Calls `f` with every request overlapping `[from, to)`, in start order,
-/// reading [`PAGE`] rows at a time.
+/// reading [`PAGE`] rows at a time. Cancelled and rejected requests are
+/// left out: they are neither demand nor use.
 pub fn for_each_request<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     filter: &RequestFilter,
@@ -186,7 +198,9 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
         let full = page.len() as i64 == PAGE;
         after = page.last().map(|r| (r.starts_at, r.id));
         for r in page {
-            f(r)?;
+            if counted(filter, r.status) {
+                f(r)?;
+            }
         }
         if !full {
             return Ok(());
@@ -238,7 +252,8 @@ fn blocks_page(
         }
     };
     if let Some((start, id)) = after {
-        q = q.filter(
+        // The lower bound lets the (starts_at, id) index start at the cursor.
+        q = q.filter(blocks::starts_at.ge(start)).filter(
             blocks::starts_at
                 .gt(start)
                 .or(blocks::starts_at.eq(start).and(blocks::id.gt(id))),

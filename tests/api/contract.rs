@@ -78,6 +78,7 @@ fn the_contract_names_every_endpoint_and_its_security() {
         "GET /api/v1/reconciliations",
         "GET /api/v1/reconciliations/{id}",
         "GET /api/v1/reports/account-ledger",
+        "GET /api/v1/reports/asset-utilisation",
         "GET /api/v1/reports/board-usage",
         "GET /api/v1/reports/budget-execution",
         "GET /api/v1/reports/driver-utilisation",

@@ -1,6 +1,7 @@
 //! Integration tests: the real HTTP app on a real database. The same tests
 //! run on SQLite (default) and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod asset_reports;
 mod assets;
 mod audit;
 mod auth;

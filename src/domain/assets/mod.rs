@@ -3,6 +3,7 @@
 //! wear ([`wear`]) and stocktake discrepancies ([`stocktake`]).
 
 pub mod stocktake;
+pub mod utilisation;
 pub mod wear;
 
 use std::fmt;

@@ -26,7 +26,7 @@ use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::guard::{Auth, RoleSet};
 use crate::http::state::AppState;
 use crate::http::svg;
-use crate::http::tabular::{Columns, Output, collect, csv_stream};
+use crate::http::tabular::{Output, collect, csv_stream};
 use crate::ops::OpError;
 use crate::ops::fleet::reports::{
     self, BalanceLine, BoardLine, DriverLine, ReportContext, SizingLine, VehicleGrouping,
@@ -46,11 +46,12 @@ macro_rules! report_row {
     ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $field:ident : $ty:ty,)* }) => {
         $(#[$m])*
         pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
-        impl Columns for $name {
+        impl $crate::http::tabular::Columns for $name {
             const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
         }
     };
 }
+pub(crate) use report_row;
 
 /// The period a report covers; missing ends default to the current month
 /// in office time.
@@ -80,7 +81,10 @@ fn board_unknown(raw: &str) -> ApiError {
 }
 
 /// A board named by code or id.
-async fn resolve_board(state: &AppState, raw: Option<String>) -> Result<Option<Uuid>, ApiError> {
+pub(crate) async fn resolve_board(
+    state: &AppState,
+    raw: Option<String>,
+) -> Result<Option<Uuid>, ApiError> {
     let Some(raw) = raw else { return Ok(None) };
     state
         .db(move |conn| {
@@ -96,7 +100,7 @@ async fn resolve_board(state: &AppState, raw: Option<String>) -> Result<Option<U
         .await
 }
 
-fn board_codes(conn: &mut DbConn) -> Result<HashMap<Uuid, (String, String)>, ApiError> {
+pub(crate) fn board_codes(conn: &mut DbConn) -> Result<HashMap<Uuid, (String, String)>, ApiError> {
     Ok(boards::list(conn, &Default::default(), 10_000)?
         .into_iter()
         .map(|b| {
@@ -118,27 +122,27 @@ fn local(t: DateTime<Utc>, tz: Tz) -> DateTime<FixedOffset> {
 
 /// Passes rows from an operation to the HTTP sink; a refusal of the sink
 /// (the client left, a CSV fault) stops the operation and is kept.
-struct Relay<'a, T> {
+pub(crate) struct Relay<'a, T> {
     sink: &'a mut dyn FnMut(T) -> Result<(), ApiError>,
     stopped: Option<ApiError>,
 }
 
 impl<'a, T> Relay<'a, T> {
-    fn new(sink: &'a mut dyn FnMut(T) -> Result<(), ApiError>) -> Self {
+    pub(crate) fn new(sink: &'a mut dyn FnMut(T) -> Result<(), ApiError>) -> Self {
         Self {
             sink,
             stopped: None,
         }
     }
 
-    fn send(&mut self, row: T) -> Result<(), OpError> {
+    pub(crate) fn send(&mut self, row: T) -> Result<(), OpError> {
         (self.sink)(row).map_err(|e| {
             self.stopped = Some(e);
             OpError::conflict("report_stopped", "The report was stopped.")
         })
     }
 
-    fn finish(self, result: Result<(), OpError>) -> Result<(), ApiError> {
+    pub(crate) fn finish(self, result: Result<(), OpError>) -> Result<(), ApiError> {
         match (self.stopped, result) {
             (Some(e), _) => Err(e),
             (None, r) => Ok(r?),

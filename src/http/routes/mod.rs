@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod allocations;
+pub mod asset_reports;
 pub mod asset_requests;
 pub mod assets;
 pub mod audit;

@@ -6,6 +6,7 @@
 
 pub mod requests;
 pub mod stocktakes;
+pub mod utilisation;
 pub mod wear_runs;
 
 use chrono::NaiveDate;

@@ -192,3 +192,23 @@ pub fn list(conn: &mut DbConn, f: &RequestFilter, limit: i64) -> QueryResult<Vec
         .map(Row::into_request)
         .collect()
 }
+
+/// Requests for a new asset still open: procurement and transfer_in,
+/// submitted or approved, in filing order.
+pub fn open_for_assets(conn: &mut DbConn) -> QueryResult<Vec<AssetRequest>> {
+    asset_requests::table
+        .filter(asset_requests::status.eq_any([
+            RequestStatus::Submitted.as_str(),
+            RequestStatus::Approved.as_str(),
+        ]))
+        .filter(asset_requests::kind.eq_any([
+            RequestKind::Procurement.as_str(),
+            RequestKind::TransferIn.as_str(),
+        ]))
+        .order((asset_requests::created_at.asc(), asset_requests::id.asc()))
+        .select(Row::as_select())
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(Row::into_request)
+        .collect()
+}
