@@ -81,15 +81,19 @@ pub struct NewBooking {
 /// How many of the best free vehicles and drivers are read first.
 const SHORTLIST: usize = 16;
 
-/// Whether the plan made from the short lists starts with the pair the
-/// whole lists would give. Both lists are in preference order and every
-/// listed vehicle fits, so the whole plan starts with the first vehicle
-/// and its first licensed driver — if that driver is in the short list.
-/// When the short plan starts with the first vehicle, it found that driver
-/// (every driver before it in the whole list is in the short list too);
-/// otherwise the whole lists must decide.
-fn shortlist_decides(plan: &[(Uuid, Uuid)], vehicles: &[assignment::VehicleOption]) -> bool {
-    matches!((plan.first(), vehicles.first()), (Some((v, _)), Some(first)) if *v == first.id)
+/// How much of the plan made from the short lists is the plan the whole
+/// lists would give. Both lists are in preference order and every listed
+/// vehicle fits, so the whole plan pairs each vehicle, in order, with its
+/// first licensed driver. Where the short plan pairs the short list's
+/// vehicles one after the other from the first, it found those same
+/// drivers (every driver before them in the whole list is in the short list
+/// too); from the first vehicle it had to skip, only the whole lists can
+/// tell. Zero means the whole lists must decide.
+fn shortlist_decides(plan: &[(Uuid, Uuid)], vehicles: &[assignment::VehicleOption]) -> usize {
+    plan.iter()
+        .zip(vehicles)
+        .take_while(|((v, _), option)| *v == option.id)
+        .count()
 }
 
 /// Finds a vehicle and a driver for `booking` and holds them. On success the
@@ -128,10 +132,11 @@ fn auto_assign(
             limit = usize::MAX;
             let complete = free_vehicles.len() < SHORTLIST && free_drivers.len() < SHORTLIST;
             if !complete {
-                if !shortlist_decides(&plan, &free_vehicles) {
+                let exact = shortlist_decides(&plan, &free_vehicles);
+                if exact == 0 {
                     continue;
                 }
-                plan.truncate(1);
+                plan.truncate(exact);
             }
         }
         round += 1;
@@ -697,4 +702,36 @@ pub(super) fn move_to_waitlist(
         record(conn, actor, "unassign", Some(&before), &after, ctx)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn option(n: u128) -> assignment::VehicleOption {
+        assignment::VehicleOption {
+            id: Uuid::from_u128(n),
+            seats: 5,
+            category: VehicleCategory::Sedan,
+            booked_minutes: 0,
+        }
+    }
+
+    #[test]
+    fn the_short_plan_counts_only_while_it_pairs_the_vehicles_in_order() {
+        let (v1, v2, v3) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let d = Uuid::from_u128(9);
+        let vehicles = [option(1), option(2), option(3)];
+        // Every vehicle found a driver among the short list: all of it holds.
+        assert_eq!(
+            shortlist_decides(&[(v1, d), (v2, d), (v3, d)], &vehicles),
+            3
+        );
+        // The second vehicle found none: the whole list might have one for
+        // it, so only the first pair is sure.
+        assert_eq!(shortlist_decides(&[(v1, d), (v3, d)], &vehicles), 1);
+        // The first vehicle found none: nothing is sure.
+        assert_eq!(shortlist_decides(&[(v2, d), (v3, d)], &vehicles), 0);
+        assert_eq!(shortlist_decides(&[], &vehicles), 0);
+    }
 }
