@@ -41,6 +41,7 @@ use std::time::Instant;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use clap::Parser;
 use diesel::prelude::*;
+use sharedoffice::demo::generate::{Rng, tet};
 use sharedoffice::domain::assets::{AssetCode, AssetStatus, RequestKind, RequestStatus};
 use sharedoffice::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber};
 use sharedoffice::domain::fleet::vehicle::{
@@ -82,36 +83,6 @@ struct Args {
     batch: usize,
 }
 
-/// splitmix64: small, fast and the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// Picks an index with probability proportional to its weight.
-    fn weighted(&mut self, weights: &[u32]) -> usize {
-        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
-        let mut x = self.below(total);
-        for (i, &w) in weights.iter().enumerate() {
-            if x < u64::from(w) {
-                return i;
-            }
-            x -= u64::from(w);
-        }
-        weights.len() - 1
-    }
-}
-
 /// Vehicle kinds: category, seats, share of the fleet and of the demand
 /// (per mille), passengers at most, fuel norm.
 const KINDS: [(VehicleCategory, u8, u32, u8, &str); 5] = [
@@ -138,27 +109,12 @@ const LENGTHS: [(i64, u32); 11] = [
 ];
 
 /// Starts per hour of a working day (weights); weekends are flatter.
-const WEEKDAY_HOURS: [u32; 24] = [
+const WEEKDAY_HOURS: [u64; 24] = [
     0, 0, 0, 0, 0, 2, 10, 60, 70, 45, 30, 15, 8, 35, 30, 20, 10, 5, 3, 2, 1, 1, 0, 0,
 ];
-const WEEKEND_HOURS: [u32; 24] = [
+const WEEKEND_HOURS: [u64; 24] = [
     0, 0, 0, 0, 0, 1, 5, 10, 12, 12, 10, 8, 6, 8, 8, 6, 4, 2, 1, 1, 0, 0, 0, 0,
 ];
-
-/// The first day of the lunar new year (Tết Nguyên đán).
-fn tet(year: i32) -> NaiveDate {
-    let (m, d) = match year {
-        2024 => (2, 10),
-        2025 => (1, 29),
-        2026 => (2, 17),
-        2027 => (2, 6),
-        2028 => (1, 26),
-        2029 => (2, 13),
-        2030 => (2, 3),
-        _ => (2, 1),
-    };
-    NaiveDate::from_ymd_opt(year, m, d).expect("a date")
-}
 
 /// How busy a day is, in thousandths of an ordinary Thursday.
 fn day_weight(day: NaiveDate) -> u32 {
@@ -341,10 +297,10 @@ fn main() -> anyhow::Result<()> {
     let now = sharedoffice::clock::now();
     let now_min = now.timestamp() / 60;
     let year = args.year.unwrap_or_else(|| now.year());
-    let mut rng = Rng(args.seed);
+    let mut rng = Rng::new(args.seed, 0);
 
     // 1. Vehicles and drivers.
-    let kind_share: Vec<u32> = KINDS.iter().map(|k| k.2).collect();
+    let kind_share: Vec<u64> = KINDS.iter().map(|k| u64::from(k.2)).collect();
     let mut fleet: Vec<Vehicle> = Vec::with_capacity(args.vehicles);
     for i in 0..args.vehicles {
         let k = KINDS[rng.weighted(&kind_share)];
@@ -387,15 +343,15 @@ fn main() -> anyhow::Result<()> {
             status: DriverStatus::Active,
             origin_board_id: boards[rng.below(boards.len() as u64) as usize].id,
             user_id: None,
-            calendar_key: format!("{:016x}{:016x}", rng.next(), rng.next()),
+            calendar_key: format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64()),
         });
     }
 
     // 2. When the requests start: a day by its weight, an hour by the day's kind.
     let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("a year");
     let days: Vec<NaiveDate> = first.iter_days().take_while(|d| d.year() == year).collect();
-    let day_weights: Vec<u32> = days.iter().map(|&d| day_weight(d)).collect();
-    let length_weights: Vec<u32> = LENGTHS.iter().map(|l| l.1).collect();
+    let day_weights: Vec<u64> = days.iter().map(|&d| u64::from(day_weight(d))).collect();
+    let length_weights: Vec<u64> = LENGTHS.iter().map(|l| u64::from(l.1)).collect();
     let mut reqs: Vec<Req> = Vec::with_capacity(args.bookings);
     for _ in 0..args.bookings {
         let day = days[rng.weighted(&day_weights)];

@@ -22,6 +22,7 @@ use std::time::Instant;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use clap::Parser;
+use sharedoffice::demo::generate::Rng;
 use sharedoffice::domain::ledger::journal::{BalancedLines, Posting, Side, Source};
 use sharedoffice::domain::ledger::period::Period;
 use sharedoffice::domain::money::Money;
@@ -46,23 +47,6 @@ struct Args {
     /// Entries per transaction.
     #[arg(long, default_value_t = 5_000)]
     batch: usize,
-}
-
-/// splitmix64: small, fast and the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -104,7 +88,7 @@ fn main() -> anyhow::Result<()> {
         );
     }
 
-    let mut rng = Rng(args.seed);
+    let mut rng = Rng::new(args.seed, 0);
     let entries = args.lines / 2;
     let started = Instant::now();
     let mut written = 0;

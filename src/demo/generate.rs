@@ -31,17 +31,18 @@ pub struct Settings {
     pub year: i32,
 }
 
-/// SplitMix64: small, fast and the same on every platform.
-struct Rng(u64);
+/// SplitMix64: small, fast and the same on every platform. The benchmark
+/// generators (`examples/`) draw from it too.
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, stream: u64) -> Self {
+    pub fn new(seed: u64, stream: u64) -> Self {
         let mut r = Rng(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-        r.next();
+        r.next_u64();
         r
     }
 
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -50,8 +51,8 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (n > 0).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
     }
 
     fn range(&mut self, lo: i64, hi: i64) -> i64 {
@@ -63,11 +64,11 @@ impl Rng {
     }
 
     /// An index chosen with integer weights.
-    fn weighted(&mut self, weights: &[u64]) -> usize {
+    pub fn weighted(&mut self, weights: &[u64]) -> usize {
         let total: u64 = weights.iter().sum();
         let mut x = self.below(total);
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
+        for (i, &w) in weights.iter().enumerate() {
+            if x < w {
                 return i;
             }
             x -= w;
@@ -555,7 +556,7 @@ const PLACES: [&str; 13] = [
 ];
 
 /// The first day of Tết (lunar new year) in the years the office plans for.
-fn tet(year: i32) -> NaiveDate {
+pub fn tet(year: i32) -> NaiveDate {
     let (m, d) = match year {
         2024 => (2, 10),
         2025 => (1, 29),
