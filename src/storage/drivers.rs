@@ -256,6 +256,23 @@ pub fn free_options(
     limit: usize,
 ) -> QueryResult<Vec<DriverOption>> {
     use super::prepared::{Prepared, Value};
+    if let DbConn::Postgres(_) = conn {
+        // One query for the free ones, as for the vehicles.
+        let free = free(conn, window, valid_through)?;
+        let minutes = super::occupancy::week_minutes(conn, "driver_id", week)?;
+        let mut options: Vec<DriverOption> = free
+            .into_iter()
+            .map(|d| DriverOption {
+                booked_minutes: minutes.get(&d.id.to_string()).copied().unwrap_or(0),
+                id: d.id,
+                licence_class: d.licence_class,
+                licence_expires_on: d.licence_expires_on,
+            })
+            .collect();
+        options.sort_by_key(|o| (o.booked_minutes, o.id));
+        options.truncate(limit);
+        return Ok(options);
+    }
     let query = Prepared::new(
         "SELECT id, licence_class, licence_expires_on FROM drivers \
          WHERE status = 'active' AND licence_expires_on >= ?"

@@ -243,6 +243,24 @@ pub fn free_options(
     limit: usize,
 ) -> QueryResult<Vec<VehicleOption>> {
     use super::prepared::{Prepared, Value};
+    if let DbConn::Postgres(_) = conn {
+        // One query for the free ones: each query is a round trip here,
+        // and the probes of `first_free` would be several.
+        let free = free(conn, window, min_seats, category)?;
+        let minutes = super::occupancy::week_minutes(conn, "vehicle_id", week)?;
+        let mut options: Vec<VehicleOption> = free
+            .into_iter()
+            .map(|v| VehicleOption {
+                booked_minutes: minutes.get(&v.id.to_string()).copied().unwrap_or(0),
+                id: v.id,
+                seats: v.seats.get(),
+                category: v.category,
+            })
+            .collect();
+        options.sort_by_key(|o| (o.seats, o.booked_minutes, o.id));
+        options.truncate(limit);
+        return Ok(options);
+    }
     let category = category.map(|c| c.as_str().to_owned());
     let query = Prepared::new(
         "SELECT id, seats, category FROM vehicles \

@@ -113,9 +113,14 @@ fn auto_assign(
         category: booking.category_wish,
         last_day: ctx.last_day(&booking.range),
     };
-    // First the best few of each in preference order; the whole lists only
-    // when the short ones cannot decide (see `shortlist_decides`).
-    let mut limit = SHORTLIST;
+    // SQLite: first the best few of each in preference order; the whole
+    // lists only when the short ones cannot decide (see `shortlist_decides`).
+    // PostgreSQL: the whole lists at once, so concurrent requests that
+    // clash on the best pair fall through the whole plan in one round.
+    let mut limit = match conn {
+        DbConn::Sqlite(_) => SHORTLIST,
+        DbConn::Postgres(_) => usize::MAX,
+    };
     let mut round = 0;
     while round < 3 {
         let free_vehicles = vehicles::free_options(
