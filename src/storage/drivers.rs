@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::schema::{drivers, occupancy};
 use super::{DbConn, opt_uuid_of, stored, to_db_time, uuid_of};
-use crate::domain::fleet::assignment::DriverOption;
+use crate::domain::fleet::assignment::{DriverOption, driver_preference};
 use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
 use crate::domain::time_range::TimeRange;
 use crate::domain::user::FullName;
@@ -244,10 +244,9 @@ struct CandidateRow {
 }
 
 /// Free drivers whose licence is valid through `valid_through`, as
-/// assignment options with the minutes each is already booked in `week`;
-/// in the order assignment prefers them (least booked, id), at most
-/// `limit`. Ranked first, then probed for freedom best first, like the
-/// vehicles' options.
+/// assignment options with the minutes each is already booked in `week`,
+/// in the order assignment prefers them, at most `limit`. Ranked, then
+/// probed, on SQLite; one query on PostgreSQL — as the vehicles' options.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
@@ -256,53 +255,45 @@ pub fn free_options(
     limit: usize,
 ) -> QueryResult<Vec<DriverOption>> {
     use super::prepared::{Prepared, Value};
-    if let DbConn::Postgres(_) = conn {
-        // One query for the free ones, as for the vehicles.
-        let free = free(conn, window, valid_through)?;
-        let minutes = super::occupancy::week_minutes(conn, "driver_id", week)?;
-        let mut options: Vec<DriverOption> = free
+    let minutes = super::occupancy::week_minutes(conn, "driver_id", week)?;
+    let booked = |id: &Uuid| minutes.get(&id.to_string()).copied().unwrap_or(0);
+    let probe = matches!(conn, DbConn::Sqlite(_));
+    let mut options: Vec<DriverOption> = if probe {
+        let rows: Vec<CandidateRow> = Prepared::new(
+            "SELECT id, licence_class, licence_expires_on FROM drivers \
+             WHERE status = 'active' AND licence_expires_on >= ?"
+                .to_owned(),
+            vec![Value::Date(valid_through)],
+        )
+        .load(conn)?;
+        rows.into_iter()
+            .map(|r| {
+                let id = uuid_of(&r.id)?;
+                Ok(DriverOption {
+                    booked_minutes: booked(&id),
+                    id,
+                    licence_class: stored(LicenceClass::parse(&r.licence_class))?,
+                    licence_expires_on: r.licence_expires_on,
+                })
+            })
+            .collect::<QueryResult<_>>()?
+    } else {
+        free(conn, window, valid_through)?
             .into_iter()
             .map(|d| DriverOption {
-                booked_minutes: minutes.get(&d.id.to_string()).copied().unwrap_or(0),
+                booked_minutes: booked(&d.id),
                 id: d.id,
                 licence_class: d.licence_class,
                 licence_expires_on: d.licence_expires_on,
             })
-            .collect();
-        options.sort_by_key(|o| (o.booked_minutes, o.id));
-        options.truncate(limit);
-        return Ok(options);
-    }
-    let query = Prepared::new(
-        "SELECT id, licence_class, licence_expires_on FROM drivers \
-         WHERE status = 'active' AND licence_expires_on >= ?"
-            .to_owned(),
-        vec![Value::Date(valid_through)],
-    );
-    let rows: Vec<CandidateRow> = match conn {
-        DbConn::Sqlite(c) => query.load(c)?,
-        DbConn::Postgres(c) => query.load(c)?,
+            .collect()
     };
-    let minutes = super::occupancy::week_minutes(conn, "driver_id", week)?;
-    let mut ranked: Vec<(CandidateRow, i64)> = rows
-        .into_iter()
-        .map(|r| {
-            let m = minutes.get(&r.id).copied().unwrap_or(0);
-            (r, m)
-        })
-        .collect();
-    ranked.sort_by(|(a, am), (b, bm)| (am, &a.id).cmp(&(bm, &b.id)));
-    let ids: Vec<String> = ranked.iter().map(|(r, _)| r.id.clone()).collect();
-    let free = super::occupancy::first_free(conn, "drivers", "driver_id", &ids, window, limit)?;
-    free.into_iter()
-        .map(|i| {
-            let (r, booked_minutes) = &ranked[i];
-            Ok(DriverOption {
-                id: uuid_of(&r.id)?,
-                licence_class: stored(LicenceClass::parse(&r.licence_class))?,
-                licence_expires_on: r.licence_expires_on,
-                booked_minutes: *booked_minutes,
-            })
-        })
-        .collect()
+    options.sort_by_key(driver_preference);
+    if probe {
+        let ids: Vec<Uuid> = options.iter().map(|o| o.id).collect();
+        let free = super::occupancy::first_free(conn, "drivers", "driver_id", &ids, window, limit)?;
+        return Ok(free.into_iter().map(|i| options[i].clone()).collect());
+    }
+    options.truncate(limit);
+    Ok(options)
 }

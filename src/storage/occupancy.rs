@@ -229,7 +229,7 @@ pub(super) fn first_free(
     conn: &mut DbConn,
     table: &str,
     column: &str,
-    candidates: &[String],
+    candidates: &[Uuid],
     window: &TimeRange,
     limit: usize,
 ) -> QueryResult<Vec<usize>> {
@@ -240,20 +240,13 @@ pub(super) fn first_free(
     );
     let mut found = Vec::new();
     for (n, batch) in candidates.chunks(PROBE_BATCH).enumerate() {
-        let mut values: Vec<Value> = batch
-            .iter()
-            .map(|id| Value::Text(Some(id.clone())))
-            .collect();
-        let last = batch.last().cloned();
-        values.resize(PROBE_BATCH, Value::Text(last));
+        let ids: Vec<String> = batch.iter().map(Uuid::to_string).collect();
+        let mut values: Vec<Value> = ids.iter().map(|id| Value::Text(Some(id.clone()))).collect();
+        values.resize(PROBE_BATCH, Value::Text(ids.last().cloned()));
         values.extend(free_values(window));
-        let query = Prepared::new(sql.clone(), values);
-        let rows: Vec<IdRow> = match conn {
-            DbConn::Sqlite(c) => query.load(c)?,
-            DbConn::Postgres(c) => query.load(c)?,
-        };
+        let rows: Vec<IdRow> = Prepared::new(sql.clone(), values).load(conn)?;
         let free: std::collections::HashSet<String> = rows.into_iter().map(|r| r.id).collect();
-        for (i, id) in batch.iter().enumerate() {
+        for (i, id) in ids.iter().enumerate() {
             if free.contains(id) {
                 found.push(n * PROBE_BATCH + i);
                 if found.len() >= limit {
@@ -287,9 +280,6 @@ pub(super) fn week_minutes(
             Value::Timestamp(to_db_time(week.end())),
         ],
     );
-    let rows: Vec<LoadRow> = match conn {
-        DbConn::Sqlite(c) => query.load(c)?,
-        DbConn::Postgres(c) => query.load(c)?,
-    };
+    let rows: Vec<LoadRow> = query.load(conn)?;
     Ok(rows.into_iter().map(|r| (r.id, r.minutes)).collect())
 }

@@ -45,6 +45,19 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// Runs the query on either backend.
+    pub fn load<T>(self, conn: &mut super::DbConn) -> QueryResult<Vec<T>>
+    where
+        T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
+    {
+        match conn {
+            super::DbConn::Sqlite(c) => RunQueryDsl::load(self, c),
+            super::DbConn::Postgres(c) => RunQueryDsl::load(self, c),
+        }
+    }
+}
+
 impl QueryId for Prepared {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::schema::{occupancy, vehicles};
 use super::{DbConn, stored, to_db_time, uuid_of};
-use crate::domain::fleet::assignment::VehicleOption;
+use crate::domain::fleet::assignment::{VehicleOption, vehicle_preference};
 use crate::domain::fleet::vehicle::{
     FuelNorm, Plate, Seats, Vehicle, VehicleCategory, VehicleStatus,
 };
@@ -230,10 +230,12 @@ struct CandidateRow {
 }
 
 /// Free vehicles with at least `min_seats` (in `category`, if given) as
-/// assignment options, with the minutes each is already booked in `week`;
-/// in the order assignment prefers them (fewest seats, least booked, id),
-/// at most `limit`. The active vehicles that fit are ranked first, then
-/// probed for freedom best first, so the best few cost a few probes.
+/// assignment options, with the minutes each is already booked in `week`,
+/// in the order assignment prefers them, at most `limit`.
+///
+/// SQLite: the active vehicles that fit are ranked first, then probed for
+/// freedom best first, so the best few cost a few probes. PostgreSQL: one
+/// query for the free ones, since each probe there is a round trip.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
@@ -243,62 +245,54 @@ pub fn free_options(
     limit: usize,
 ) -> QueryResult<Vec<VehicleOption>> {
     use super::prepared::{Prepared, Value};
-    if let DbConn::Postgres(_) = conn {
-        // One query for the free ones: each query is a round trip here,
-        // and the probes of `first_free` would be several.
-        let free = free(conn, window, min_seats, category)?;
-        let minutes = super::occupancy::week_minutes(conn, "vehicle_id", week)?;
-        let mut options: Vec<VehicleOption> = free
+    let minutes = super::occupancy::week_minutes(conn, "vehicle_id", week)?;
+    let booked = |id: &Uuid| minutes.get(&id.to_string()).copied().unwrap_or(0);
+    let probe = matches!(conn, DbConn::Sqlite(_));
+    let mut options: Vec<VehicleOption> = if probe {
+        let category = category.map(|c| c.as_str().to_owned());
+        let rows: Vec<CandidateRow> = Prepared::new(
+            "SELECT id, seats, category FROM vehicles \
+             WHERE status = 'active' AND seats >= ? AND (? IS NULL OR category = ?)"
+                .to_owned(),
+            vec![
+                Value::Integer(i32::from(min_seats)),
+                Value::Text(category.clone()),
+                Value::Text(category),
+            ],
+        )
+        .load(conn)?;
+        rows.into_iter()
+            .map(|r| {
+                let id = uuid_of(&r.id)?;
+                Ok(VehicleOption {
+                    booked_minutes: booked(&id),
+                    id,
+                    seats: u8::try_from(r.seats)
+                        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?,
+                    category: stored(VehicleCategory::parse(&r.category))?,
+                })
+            })
+            .collect::<QueryResult<_>>()?
+    } else {
+        free(conn, window, min_seats, category)?
             .into_iter()
             .map(|v| VehicleOption {
-                booked_minutes: minutes.get(&v.id.to_string()).copied().unwrap_or(0),
+                booked_minutes: booked(&v.id),
                 id: v.id,
                 seats: v.seats.get(),
                 category: v.category,
             })
-            .collect();
-        options.sort_by_key(|o| (o.seats, o.booked_minutes, o.id));
-        options.truncate(limit);
-        return Ok(options);
-    }
-    let category = category.map(|c| c.as_str().to_owned());
-    let query = Prepared::new(
-        "SELECT id, seats, category FROM vehicles \
-         WHERE status = 'active' AND seats >= ? AND (? IS NULL OR category = ?)"
-            .to_owned(),
-        vec![
-            Value::Integer(i32::from(min_seats)),
-            Value::Text(category.clone()),
-            Value::Text(category),
-        ],
-    );
-    let rows: Vec<CandidateRow> = match conn {
-        DbConn::Sqlite(c) => query.load(c)?,
-        DbConn::Postgres(c) => query.load(c)?,
+            .collect()
     };
-    let minutes = super::occupancy::week_minutes(conn, "vehicle_id", week)?;
-    let mut ranked: Vec<(CandidateRow, i64)> = rows
-        .into_iter()
-        .map(|r| {
-            let m = minutes.get(&r.id).copied().unwrap_or(0);
-            (r, m)
-        })
-        .collect();
-    ranked.sort_by(|(a, am), (b, bm)| (a.seats, am, &a.id).cmp(&(b.seats, bm, &b.id)));
-    let ids: Vec<String> = ranked.iter().map(|(r, _)| r.id.clone()).collect();
-    let free = super::occupancy::first_free(conn, "vehicles", "vehicle_id", &ids, window, limit)?;
-    free.into_iter()
-        .map(|i| {
-            let (r, booked_minutes) = &ranked[i];
-            Ok(VehicleOption {
-                id: uuid_of(&r.id)?,
-                seats: u8::try_from(r.seats)
-                    .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?,
-                category: stored(VehicleCategory::parse(&r.category))?,
-                booked_minutes: *booked_minutes,
-            })
-        })
-        .collect()
+    options.sort_by_key(vehicle_preference);
+    if probe {
+        let ids: Vec<Uuid> = options.iter().map(|o| o.id).collect();
+        let free =
+            super::occupancy::first_free(conn, "vehicles", "vehicle_id", &ids, window, limit)?;
+        return Ok(free.into_iter().map(|i| options[i].clone()).collect());
+    }
+    options.truncate(limit);
+    Ok(options)
 }
 
 /// How many active vehicles could carry `passengers` (in `category`, if given).

@@ -52,6 +52,18 @@ impl Need {
     }
 }
 
+/// The order assignment prefers vehicles in: fewest seats, then least
+/// booked in the trip's week, then id (a stable tie-break).
+pub fn vehicle_preference(v: &VehicleOption) -> (u8, i64, Uuid) {
+    (v.seats, v.booked_minutes, v.id)
+}
+
+/// The order assignment prefers drivers in: least booked in the trip's
+/// week, then id.
+pub fn driver_preference(d: &DriverOption) -> (i64, Uuid) {
+    (d.booked_minutes, d.id)
+}
+
 /// Vehicle and driver pairs to try, best first. Each fitting vehicle appears
 /// once, with the best driver who may drive it.
 pub fn plan(
@@ -63,9 +75,9 @@ pub fn plan(
         .iter()
         .filter(|v| need.vehicle_fits(v.seats, v.category))
         .collect();
-    fitting.sort_by_key(|v| (v.seats, v.booked_minutes, v.id));
+    fitting.sort_by_key(|v| vehicle_preference(v));
     let mut ranked_drivers: Vec<&DriverOption> = drivers.iter().collect();
-    ranked_drivers.sort_by_key(|d| (d.booked_minutes, d.id));
+    ranked_drivers.sort_by_key(|d| driver_preference(d));
     fitting
         .into_iter()
         .filter_map(|v| {
