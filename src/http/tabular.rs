@@ -113,6 +113,33 @@ pub async fn collect<T: Send + 'static>(
         .await
 }
 
+/// A report's answer: its rows, to wrap in the JSON document, or the CSV
+/// download already under way.
+pub enum Answer<T> {
+    Rows(Vec<T>),
+    Csv(HttpResponse),
+}
+
+/// Streams the rows of `produce` as `name.csv` when `csv`, else collects
+/// them for the JSON document. The one path every streamed report takes.
+pub async fn rows_or_csv<T: Serialize + Columns + Send + 'static>(
+    state: &AppState,
+    csv: bool,
+    excel: Option<bool>,
+    name: &str,
+    produce: impl Produce<T>,
+) -> Result<Answer<T>, ApiError> {
+    if csv {
+        return Ok(Answer::Csv(csv_stream(
+            state,
+            excel.unwrap_or(false),
+            name,
+            produce,
+        )));
+    }
+    collect(state, produce).await.map(Answer::Rows)
+}
+
 /// Bytes gathered before they are handed to the response.
 const CHUNK: usize = 16 * 1024;
 /// Chunks in flight between the database thread and the response.

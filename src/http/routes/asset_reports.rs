@@ -23,7 +23,7 @@ use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::guard::{AssetReportReaders, Auth};
 use crate::http::routes::fleet_reports::{Relay, board_codes, report_row, resolve_board};
 use crate::http::state::AppState;
-use crate::http::tabular::{Output, collect, csv_stream};
+use crate::http::tabular::{Answer, Output, rows_or_csv};
 use crate::ops::assets::utilisation::{self, AssetLine};
 use crate::storage::DbConn;
 
@@ -291,15 +291,18 @@ pub async fn asset_utilisation(
         });
         relay.finish(result)
     };
-    if csv {
-        return Ok(csv_stream(
-            &state,
-            output.excel.unwrap_or(false),
-            &format!("asset-utilisation-{as_of}"),
-            produce,
-        ));
-    }
-    let rows = collect(&state, produce).await?;
+    let rows = match rows_or_csv(
+        &state,
+        csv,
+        output.excel,
+        &format!("asset-utilisation-{as_of}"),
+        produce,
+    )
+    .await?
+    {
+        Answer::Rows(rows) => rows,
+        Answer::Csv(download) => return Ok(download),
+    };
     let suggestions = rows.iter().filter(|r| r.line == "suggestion").count() as u32;
     Ok(HttpResponse::Ok().json(AssetUtilisation {
         as_of,

@@ -26,7 +26,7 @@ use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::guard::{Auth, RoleSet};
 use crate::http::state::AppState;
 use crate::http::svg;
-use crate::http::tabular::{Output, collect, csv_stream};
+use crate::http::tabular::{Answer, Output, collect, rows_or_csv};
 use crate::ops::OpError;
 use crate::ops::fleet::reports::{
     self, BalanceLine, BoardLine, DriverLine, ReportContext, SizingLine, VehicleGrouping,
@@ -353,15 +353,18 @@ pub async fn vehicle_utilisation(
     let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
     let produce = vehicle_producer(period, board, category, grouping);
-    if csv {
-        return Ok(csv_stream(
-            &state,
-            output.excel.unwrap_or(false),
-            &format!("vehicle-utilisation-{}-{}", period.from(), period.to()),
-            produce,
-        ));
-    }
-    let rows = collect(&state, produce).await?;
+    let rows = match rows_or_csv(
+        &state,
+        csv,
+        output.excel,
+        &format!("vehicle-utilisation-{}-{}", period.from(), period.to()),
+        produce,
+    )
+    .await?
+    {
+        Answer::Rows(rows) => rows,
+        Answer::Csv(download) => return Ok(download),
+    };
     Ok(HttpResponse::Ok().json(VehicleUtilisation {
         from: period.from(),
         to: period.to(),
@@ -550,15 +553,18 @@ pub async fn driver_utilisation(
         });
         relay.finish(result)
     };
-    if csv {
-        return Ok(csv_stream(
-            &state,
-            output.excel.unwrap_or(false),
-            &format!("driver-utilisation-{}-{}", period.from(), period.to()),
-            produce,
-        ));
-    }
-    let rows = collect(&state, produce).await?;
+    let rows = match rows_or_csv(
+        &state,
+        csv,
+        output.excel,
+        &format!("driver-utilisation-{}-{}", period.from(), period.to()),
+        produce,
+    )
+    .await?
+    {
+        Answer::Rows(rows) => rows,
+        Answer::Csv(download) => return Ok(download),
+    };
     Ok(HttpResponse::Ok().json(DriverUtilisation {
         from: period.from(),
         to: period.to(),
@@ -765,15 +771,18 @@ pub async fn pool_balance(
     )
     .await?;
     let produce = balance_producer(&p);
-    if csv {
-        return Ok(csv_stream(
-            &state,
-            output.excel.unwrap_or(false),
-            &format!("pool-balance-{}-{}", p.period.from(), p.period.to()),
-            produce,
-        ));
-    }
-    let rows = collect(&state, produce).await?;
+    let rows = match rows_or_csv(
+        &state,
+        csv,
+        output.excel,
+        &format!("pool-balance-{}-{}", p.period.from(), p.period.to()),
+        produce,
+    )
+    .await?
+    {
+        Answer::Rows(rows) => rows,
+        Answer::Csv(download) => return Ok(download),
+    };
     let mut summary = BalanceSummary::default();
     for r in &rows {
         match r.balance.as_str() {
@@ -997,14 +1006,18 @@ pub async fn fleet_sizing(
             reports::fleet_sizing(conn, &ctx, category, &mut |l| relay.send(sizing_row(l, tz)));
         relay.finish(result)
     };
-    if csv {
-        return Ok(csv_stream(
-            &state,
-            output.excel.unwrap_or(false),
-            &format!("fleet-sizing-{}-{}", period.from(), period.to()),
-            produce,
-        ));
-    }
+    let rows = match rows_or_csv(
+        &state,
+        csv,
+        output.excel,
+        &format!("fleet-sizing-{}-{}", period.from(), period.to()),
+        produce,
+    )
+    .await?
+    {
+        Answer::Rows(rows) => rows,
+        Answer::Csv(download) => return Ok(download),
+    };
     let turnaround = state
         .db(|conn| {
             Ok(crate::storage::settings::fleet_policy(conn)?
@@ -1012,7 +1025,6 @@ pub async fn fleet_sizing(
                 .turnaround_minutes)
         })
         .await?;
-    let rows = collect(&state, produce).await?;
     Ok(HttpResponse::Ok().json(FleetSizing {
         from: period.from(),
         to: period.to(),
@@ -1150,15 +1162,18 @@ pub async fn board_usage(
         });
         relay.finish(result)
     };
-    if csv {
-        return Ok(csv_stream(
-            &state,
-            output.excel.unwrap_or(false),
-            &format!("board-usage-{}-{}", period.from(), period.to()),
-            produce,
-        ));
-    }
-    let rows = collect(&state, produce).await?;
+    let rows = match rows_or_csv(
+        &state,
+        csv,
+        output.excel,
+        &format!("board-usage-{}-{}", period.from(), period.to()),
+        produce,
+    )
+    .await?
+    {
+        Answer::Rows(rows) => rows,
+        Answer::Csv(download) => return Ok(download),
+    };
     Ok(HttpResponse::Ok().json(BoardUsage {
         from: period.from(),
         to: period.to(),
