@@ -301,9 +301,11 @@ mod tests {
         let opts: Vec<Opt> = diesel::sql_query("PRAGMA compile_options")
             .load(&mut conn)
             .unwrap();
-        assert!(
-            opts.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
-            "SQLite was built without SQLITE_ENABLE_QPSG"
-        );
+        for wanted in ["ENABLE_QPSG", "THREADSAFE=2", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                opts.iter().any(|o| o.compile_options == wanted),
+                "SQLite was built without SQLITE_{wanted} (.cargo/config.toml)"
+            );
+        }
     }
 }

@@ -4,11 +4,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
 use diesel::sql_types::{Date, Nullable, Text};
 use uuid::Uuid;
 
+use super::columns::{Id, Micros, Word};
 use super::schema::{blocks, bookings};
 use super::{DbConn, from_db_time, opt_uuid_of, stored, to_db_time, uuid_of};
 use crate::domain::fleet::block::Resource;
@@ -21,17 +23,18 @@ use crate::storage::money::money_of_sum;
 /// Rows per page of every paged read.
 pub const PAGE: i64 = 500;
 
-/// What a report needs of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a report needs of a request. Instants are microseconds since the
+/// epoch. Besides the times and the status, only what the scan was asked
+/// to read (see [`Reads`]) is filled in; the rest is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Request {
-    pub id: Uuid,
-    pub board_id: Uuid,
-    pub vehicle_id: Option<Uuid>,
-    pub driver_id: Option<Uuid>,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
+    pub start: i64,
+    pub end: i64,
     /// The stored status (see [`Request::status_at`]).
     pub status: BookingStatus,
+    pub board_id: Option<Uuid>,
+    pub vehicle_id: Option<Uuid>,
+    pub driver_id: Option<Uuid>,
     pub category_wish: Option<VehicleCategory>,
     pub passengers: i32,
     /// Kilometres driven, for completed trips.
@@ -39,11 +42,25 @@ pub struct Request {
 }
 
 impl Request {
-    /// The status as of `now`: a request still waiting when its start has
-    /// passed is unfulfilled, whether or not the sweep has recorded it.
-    pub fn status_at(&self, now: DateTime<Utc>) -> BookingStatus {
+    fn new(start: Micros, end: Micros, status: Word) -> QueryResult<Self> {
+        Ok(Self {
+            start: start.0,
+            end: end.0,
+            status: stored(BookingStatus::parse(status.as_str()))?,
+            board_id: None,
+            vehicle_id: None,
+            driver_id: None,
+            category_wish: None,
+            passengers: 0,
+            km: None,
+        })
+    }
+
+    /// The status as of `now` (µs): a request still waiting when its start
+    /// has passed is unfulfilled, whether or not the sweep has recorded it.
+    pub fn status_at(&self, now: i64) -> BookingStatus {
         match self.status {
-            BookingStatus::Waitlisted | BookingStatus::PendingApproval if self.starts_at <= now => {
+            BookingStatus::Waitlisted | BookingStatus::PendingApproval if self.start <= now => {
                 BookingStatus::Unfulfilled
             }
             s => s,
@@ -51,140 +68,211 @@ impl Request {
     }
 }
 
-#[derive(Queryable)]
-struct RequestRow {
-    id: String,
-    board_id: String,
-    vehicle_id: Option<String>,
-    driver_id: Option<String>,
-    starts_at: chrono::NaiveDateTime,
-    ends_at: chrono::NaiveDateTime,
-    status: String,
-    category_wish: Option<String>,
-    passengers: i32,
-    odometer_start: Option<i64>,
-    odometer_end: Option<i64>,
-}
-
-impl RequestRow {
-    fn into_request(self) -> QueryResult<Request> {
-        Ok(Request {
-            id: uuid_of(&self.id)?,
-            board_id: uuid_of(&self.board_id)?,
-            vehicle_id: opt_uuid_of(self.vehicle_id.as_deref())?,
-            driver_id: opt_uuid_of(self.driver_id.as_deref())?,
-            starts_at: from_db_time(self.starts_at),
-            ends_at: from_db_time(self.ends_at),
-            status: stored(BookingStatus::parse(&self.status))?,
-            category_wish: stored(
-                self.category_wish
-                    .as_deref()
-                    .map(VehicleCategory::parse)
-                    .transpose(),
-            )?,
-            passengers: self.passengers,
-            km: match (self.odometer_start, self.odometer_end) {
-                (Some(a), Some(b)) if b >= a => Some(b - a),
-                _ => None,
-            },
-        })
+fn km_of(start: Option<i64>, end: Option<i64>) -> Option<i64> {
+    match (start, end) {
+        (Some(a), Some(b)) if b >= a => Some(b - a),
+        _ => None,
     }
 }
 
-/// Which requests to read.
+/// What a scan reads of each request besides its times and status: each
+/// column left out is a column not decoded two million times a year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reads {
+    /// The vehicle, category wish and passengers: what the request needs.
+    #[default]
+    Demand,
+    /// The board and the km; of one board's requests only, when given.
+    Board(Option<Uuid>),
+    /// The vehicle and the km.
+    Vehicle,
+    /// The driver and the km.
+    Driver,
+}
+
+/// Which requests to read, and what of them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RequestFilter {
-    pub board_id: Option<Uuid>,
-    pub vehicle_id: Option<Uuid>,
-    pub driver_id: Option<Uuid>,
     /// Only requests that held a vehicle: confirmed, in progress, completed.
     pub served_only: bool,
+    pub reads: Reads,
 }
 
-/// Whether a request counts for the reports: cancelled and rejected ones
-/// are neither demand nor use; with `served_only`, only requests that held a
-/// vehicle (confirmed, in progress, completed).
-fn counted(filter: &RequestFilter, status: BookingStatus) -> bool {
-    match status {
-        BookingStatus::Confirmed | BookingStatus::InProgress | BookingStatus::Completed => true,
-        BookingStatus::Waitlisted | BookingStatus::PendingApproval | BookingStatus::Unfulfilled => {
-            !filter.served_only
-        }
-        BookingStatus::Cancelled | BookingStatus::Rejected => false,
+/// The stored statuses a scan leaves out. Cancelled and rejected requests
+/// are neither demand nor use; `served_only` also leaves out those that
+/// never held a vehicle. Always five, repeated, so the query keeps one
+/// shape and one prepared statement.
+fn left_out(served_only: bool) -> [&'static str; 5] {
+    let (c, r) = (
+        BookingStatus::Cancelled.as_str(),
+        BookingStatus::Rejected.as_str(),
+    );
+    if served_only {
+        [
+            c,
+            r,
+            BookingStatus::Waitlisted.as_str(),
+            BookingStatus::PendingApproval.as_str(),
+            BookingStatus::Unfulfilled.as_str(),
+        ]
+    } else {
+        [c, r, c, r, c]
     }
 }
 
-/// Requests overlapping `[from, to)` after the cursor `(start, id)`, in
-/// start order, whatever their status (see [`for_each_request`]).
+/// Runs the slice query of [`scan_slice`] selecting the times, the status
+/// and `$cols`, and hands each row, made a [`Request`] by `$fill`, to `$f`.
+macro_rules! scan {
+    ($conn:expr, $from:expr, $lo:expr, $hi:expr, $out:expr, $f:expr,
+     ($($col:expr),+), $row:ty, $fill:expr) => {{
+        let q = bookings::table
+            .select((
+                (bookings::starts_at, bookings::ends_at, bookings::status),
+                ($($col),+),
+            ))
+            .filter(bookings::starts_at.ge($lo))
+            .filter(bookings::starts_at.lt($hi))
+            .filter(bookings::ends_at.gt($from))
+            .filter(
+                bookings::status
+                    .ne($out[0])
+                    .and(bookings::status.ne($out[1]))
+                    .and(bookings::status.ne($out[2]))
+                    .and(bookings::status.ne($out[3]))
+                    .and(bookings::status.ne($out[4])),
+            )
+            .order(bookings::starts_at.asc());
+        let fill = $fill;
+        match $conn {
+            DbConn::Sqlite(c) => {
+                for row in q.load_iter::<((Micros, Micros, Word), $row), DefaultLoadingMode>(c)? {
+                    let ((start, end, status), rest) = row?;
+                    $f(fill(Request::new(start, end, status)?, rest)?)?;
+                }
+            }
+            DbConn::Postgres(c) => {
+                for row in q.load_iter::<((Micros, Micros, Word), $row), DefaultLoadingMode>(c)? {
+                    let ((start, end, status), rest) = row?;
+                    $f(fill(Request::new(start, end, status)?, rest)?)?;
+                }
+            }
+        }
+    }};
+}
+
+/// Requests starting in `[lo, hi)` and ending after `from`, in start
+/// order, each to `f` as it is read.
 ///
-/// The status is not part of the query: with it, SQLite reads the
-/// `(status, starts_at)` index for each status and sorts all the period's
-/// requests for every page. Without it, the `(starts_at, id)` index (or
-/// the vehicle's, driver's or board's `(…, starts_at)` one) yields the
-/// rows in order from the cursor on and the page stops after `limit` rows.
-pub fn requests_page(
+/// Only times and statuses are in the query, so it reads the
+/// `(starts_at, id, …)` index from `lo` on, and that index holds every
+/// column read: the scan never visits the table.
+fn scan_slice<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     filter: &RequestFilter,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
-) -> QueryResult<Vec<Request>> {
-    // A request lasts at most TimeRange::MAX_DAYS, so the start bound lets
-    // the (…, starts_at) indexes narrow the scan.
-    // After a cursor, the scan starts there: one lower bound only, as
-    // SQLite uses a single one of several for the index range.
-    let earliest = from - Duration::days(TimeRange::MAX_DAYS);
-    let lower = match after {
-        Some((start, _)) => start.max(earliest),
-        None => earliest,
-    };
-    let mut q = bookings::table
-        .select((
-            bookings::id,
-            bookings::board_id,
-            bookings::vehicle_id,
-            bookings::driver_id,
-            bookings::starts_at,
-            bookings::ends_at,
-            bookings::status,
-            bookings::category_wish,
-            bookings::passengers,
-            bookings::odometer_start,
-            bookings::odometer_end,
-        ))
-        .filter(bookings::starts_at.ge(to_db_time(lower)))
-        .filter(bookings::starts_at.lt(to_db_time(to)))
-        .filter(bookings::ends_at.gt(to_db_time(from)))
-        .order((bookings::starts_at.asc(), bookings::id.asc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some(b) = filter.board_id {
-        q = q.filter(bookings::board_id.eq(b.to_string()));
+    from: NaiveDateTime,
+    (lo, hi): (NaiveDateTime, NaiveDateTime),
+    f: &mut impl FnMut(Request) -> Result<(), E>,
+) -> Result<(), E> {
+    let out = left_out(filter.served_only);
+    match filter.reads {
+        Reads::Demand => scan!(
+            conn,
+            from,
+            lo,
+            hi,
+            out,
+            f,
+            (
+                bookings::vehicle_id,
+                bookings::category_wish,
+                bookings::passengers
+            ),
+            (Option<Id>, Option<Word>, i32),
+            |r: Request, (v, wish, passengers): (Option<Id>, Option<Word>, i32)| {
+                Ok::<_, diesel::result::Error>(Request {
+                    vehicle_id: v.map(|v| v.0),
+                    category_wish: stored(
+                        wish.map(|w| VehicleCategory::parse(w.as_str())).transpose(),
+                    )?,
+                    passengers,
+                    ..r
+                })
+            }
+        ),
+        Reads::Board(_) => scan!(
+            conn,
+            from,
+            lo,
+            hi,
+            out,
+            f,
+            (
+                bookings::board_id,
+                bookings::odometer_start,
+                bookings::odometer_end
+            ),
+            (Id, Option<i64>, Option<i64>),
+            |r: Request, (b, a, e): (Id, Option<i64>, Option<i64>)| {
+                Ok::<_, diesel::result::Error>(Request {
+                    board_id: Some(b.0),
+                    km: km_of(a, e),
+                    ..r
+                })
+            }
+        ),
+        Reads::Vehicle => scan!(
+            conn,
+            from,
+            lo,
+            hi,
+            out,
+            f,
+            (
+                bookings::vehicle_id,
+                bookings::odometer_start,
+                bookings::odometer_end
+            ),
+            (Option<Id>, Option<i64>, Option<i64>),
+            |r: Request, (v, a, e): (Option<Id>, Option<i64>, Option<i64>)| {
+                Ok::<_, diesel::result::Error>(Request {
+                    vehicle_id: v.map(|v| v.0),
+                    km: km_of(a, e),
+                    ..r
+                })
+            }
+        ),
+        Reads::Driver => scan!(
+            conn,
+            from,
+            lo,
+            hi,
+            out,
+            f,
+            (
+                bookings::driver_id,
+                bookings::odometer_start,
+                bookings::odometer_end
+            ),
+            (Option<Id>, Option<i64>, Option<i64>),
+            |r: Request, (d, a, e): (Option<Id>, Option<i64>, Option<i64>)| {
+                Ok::<_, diesel::result::Error>(Request {
+                    driver_id: d.map(|d| d.0),
+                    km: km_of(a, e),
+                    ..r
+                })
+            }
+        ),
     }
-    if let Some(v) = filter.vehicle_id {
-        q = q.filter(bookings::vehicle_id.eq(v.to_string()));
-    }
-    if let Some(d) = filter.driver_id {
-        q = q.filter(bookings::driver_id.eq(d.to_string()));
-    }
-    if let Some((start, id)) = after {
-        let start = to_db_time(start);
-        q = q.filter(
-            bookings::starts_at.gt(start).or(bookings::starts_at
-                .eq(start)
-                .and(bookings::id.gt(id.to_string()))),
-        );
-    }
-    q.load::<RequestRow>(conn)?
-        .into_iter()
-        .map(RequestRow::into_request)
-        .collect()
+    Ok(())
 }
 
-/// Calls `f` with every request overlapping `[from, to)`, in start order,
-/// reading [`PAGE`] rows at a time. Cancelled and rejected requests are
-/// left out: they are neither demand nor use.
+/// Calls `f` with every request overlapping `[from, to)` that the filter
+/// lets through, in start order. Cancelled and rejected requests are left
+/// out: they are neither demand nor use.
+///
+/// The period is read a day of starts at a time (from
+/// TimeRange::MAX_DAYS before `from`, as no request lasts longer), so no
+/// more than a day's requests are ever buffered, on either backend.
 pub fn for_each_request<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     filter: &RequestFilter,
@@ -192,20 +280,23 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
     to: DateTime<Utc>,
     mut f: impl FnMut(Request) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut after = None;
-    loop {
-        let page = requests_page(conn, filter, from, to, after, PAGE)?;
-        let full = page.len() as i64 == PAGE;
-        after = page.last().map(|r| (r.starts_at, r.id));
-        for r in page {
-            if counted(filter, r.status) {
-                f(r)?;
-            }
-        }
-        if !full {
-            return Ok(());
-        }
+    let mut lo = from - Duration::days(TimeRange::MAX_DAYS);
+    let mut keep = |r: Request| match filter.reads {
+        Reads::Board(Some(b)) if r.board_id != Some(b) => Ok(()),
+        _ => f(r),
+    };
+    while lo < to {
+        let hi = (lo + Duration::days(1)).min(to);
+        scan_slice(
+            conn,
+            filter,
+            to_db_time(from),
+            (to_db_time(lo), to_db_time(hi)),
+            &mut keep,
+        )?;
+        lo = hi;
     }
+    Ok(())
 }
 
 /// A maintenance window or a leave, as a report sees it.

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod blocks;
 pub mod boards;
 pub mod bookings;
+pub mod columns;
 mod conn;
 pub mod drivers;
 pub mod fleet_reports;

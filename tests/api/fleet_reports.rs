@@ -156,6 +156,27 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
     assert_eq!(rows[0]["trips"], 1);
     assert_eq!(rows[1]["utilisation_percent"], "0");
     assert_eq!(rows[1]["idle_days"], 1);
+    // Per vehicle per day: the two days of the one car add up to its line.
+    let per = app
+        .report(
+            "manager",
+            &format!("vehicle-utilisation?{q2}&group=vehicle_day"),
+        )
+        .await;
+    assert_eq!(per["group"], "vehicle_day");
+    let rows = per["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["plate"], "14A-123.45");
+    assert_eq!(rows[0]["date"], day(0).to_string());
+    assert_eq!(
+        (&rows[0]["bookable_hours"], &rows[0]["booked_hours"]),
+        (&json!("10.00"), &json!("3.00"))
+    );
+    assert_eq!(rows[0]["utilisation_percent"], "30");
+    assert_eq!((&rows[0]["trips"], &rows[0]["idle_days"]), (&json!(1), &json!(0)));
+    assert_eq!(rows[1]["date"], day(1).to_string());
+    assert_eq!(rows[1]["booked_hours"], "0.00");
+    assert_eq!((&rows[1]["trips"], &rows[1]["idle_days"]), (&json!(0), &json!(1)));
     let by_board = app
         .report("manager", &format!("vehicle-utilisation?{q2}&group=board"))
         .await;
@@ -182,6 +203,10 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
         (
             format!("vehicle-utilisation?{q2}&group=day"),
             format!("vehicle-utilisation?{q2}&group=day"),
+        ),
+        (
+            format!("vehicle-utilisation?{q2}&group=vehicle_day"),
+            format!("vehicle-utilisation?{q2}&group=vehicle_day"),
         ),
         (
             format!("driver-utilisation?{q2}"),
@@ -276,6 +301,27 @@ async fn a_trip_over_the_weekend_counts_only_working_hours_and_overtime() {
         .await["rows"][0];
     assert_eq!(d["driving_hours"], "66.00");
     assert_eq!(d["overtime_hours"], "62.00");
+    // Day by day: Friday 15–17 booked and 17–24 outside; the weekend all
+    // outside; Monday 00–07 outside and 07–09 booked.
+    let per = app
+        .report("manager", &format!("vehicle-utilisation?{q}&group=vehicle_day"))
+        .await;
+    let per = per["rows"].as_array().unwrap();
+    assert_eq!(per.len(), 8);
+    let cells = |i: usize| {
+        (
+            per[i]["booked_hours"].as_str().unwrap().to_owned(),
+            per[i]["outside_hours"].as_str().unwrap().to_owned(),
+            per[i]["trips"].as_i64().unwrap(),
+        )
+    };
+    assert_eq!(cells(3), ("0.00".into(), "0.00".into(), 0));
+    assert_eq!(cells(4), ("2.00".into(), "7.00".into(), 1));
+    assert_eq!(cells(5), ("0.00".into(), "24.00".into(), 0));
+    assert_eq!(cells(6), ("0.00".into(), "24.00".into(), 0));
+    assert_eq!(cells(7), ("2.00".into(), "7.00".into(), 0));
+    assert_eq!(per[5]["bookable_hours"], "0.00");
+    assert_eq!(per[5]["idle_days"], 0, "nothing was bookable on Saturday");
     // Only the Saturday: the trip runs through it, nothing is bookable.
     let sat = format!("from={}&to={}", day(5), day(5));
     let v = &app
@@ -823,8 +869,8 @@ async fn large_reads_are_paged_and_large_csvs_streamed() {
     use sharedoffice::domain::time_range::TimeRange;
     let app = spawn_app().await;
     // 1,100 unserved one-hour requests on the Monday, 110 starting at each
-    // hour from 08:00 to 17:00: pages of 500 end amid requests of the same
-    // start.
+    // hour from 08:00 to 17:00: many requests of the same start, all read
+    // in one day's slice of the scan.
     let monday = chrono::DateTime::parse_from_rfc3339(&at(0, "08:00"))
         .unwrap()
         .to_utc();

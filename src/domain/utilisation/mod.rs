@@ -12,6 +12,7 @@ pub mod intervals;
 pub mod period;
 pub mod sizing;
 pub mod sweep;
+pub mod tally;
 pub mod usage;
 
 use chrono::{DateTime, Utc};

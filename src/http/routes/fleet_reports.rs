@@ -161,19 +161,19 @@ report_row! {
     /// day, by `group`.
     #[derive(Debug, Clone, Serialize, ToSchema)]
     pub struct VehicleUtilisationRow {
-        /// vehicle, board or day.
+        /// vehicle, board, day or vehicle_day.
         pub group: String,
-        /// With group=vehicle.
+        /// With group=vehicle or vehicle_day.
         pub vehicle_id: Option<Uuid>,
         #[schema(example = "14A-123.45")]
         pub plate: Option<String>,
         pub category: Option<String>,
         /// active or retired (retired vehicles have no bookable hours).
         pub status: Option<String>,
-        /// The board that owned the vehicle(s) before pooling (group=vehicle or board).
+        /// The board that owned the vehicle(s) before pooling (group=vehicle, vehicle_day or board).
         #[schema(example = "BTC")]
         pub origin_board: Option<String>,
-        /// With group=day.
+        /// With group=day or vehicle_day.
         pub date: Option<NaiveDate>,
         /// Vehicles in the line.
         pub vehicles: u32,
@@ -239,6 +239,15 @@ fn vehicle_row(
             date: Some(d),
             ..use_row("day", &t)
         },
+        VehicleLine::VehicleDay(v, d, t) => VehicleUtilisationRow {
+            vehicle_id: Some(v.id),
+            plate: Some(v.plate.as_str().to_owned()),
+            category: Some(v.category.as_str().to_owned()),
+            status: Some(v.status.as_str().to_owned()),
+            origin_board: Some(code_of(codes, v.origin_board_id)),
+            date: Some(d),
+            ..use_row("vehicle_day", &t)
+        },
     }
 }
 
@@ -262,7 +271,8 @@ pub struct VehicleUtilisationQuery {
     pub board: Option<String>,
     /// Only vehicles of this category.
     pub category: Option<String>,
-    /// vehicle (default), board (of origin) or day.
+    /// vehicle (default), board (of origin), day, or vehicle_day (a line per
+    /// vehicle per day, for pivot tables).
     pub group: Option<String>,
     /// json (default) or csv.
     pub format: Option<String>,
@@ -275,9 +285,10 @@ fn parse_group(raw: Option<&str>) -> Result<VehicleGrouping, ParseError> {
         None | Some("vehicle") => Ok(VehicleGrouping::Vehicle),
         Some("board") => Ok(VehicleGrouping::Board),
         Some("day") => Ok(VehicleGrouping::Day),
+        Some("vehicle_day") => Ok(VehicleGrouping::VehicleDay),
         Some(other) => Err(ParseError::new(
             "invalid_group",
-            format!("'{other}' is not a grouping; use vehicle, board or day."),
+            format!("'{other}' is not a grouping; use vehicle, board, day or vehicle_day."),
         )),
     }
 }
@@ -287,6 +298,7 @@ fn group_name(g: VehicleGrouping) -> &'static str {
         VehicleGrouping::Vehicle => "vehicle",
         VehicleGrouping::Board => "board",
         VehicleGrouping::Day => "day",
+        VehicleGrouping::VehicleDay => "vehicle_day",
     }
 }
 

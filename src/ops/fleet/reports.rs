@@ -5,11 +5,11 @@
 //! The arithmetic lives in `domain::utilisation`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::domain::fleet::block::Resource;
 use crate::domain::fleet::booking::BookingStatus;
 use crate::domain::fleet::driver::{Driver, DriverStatus};
 use crate::domain::fleet::vehicle::{Vehicle, VehicleCategory, VehicleStatus};
@@ -19,10 +19,10 @@ use crate::domain::utilisation::calendar::WorkingCalendar;
 use crate::domain::utilisation::intervals::IntervalSet;
 use crate::domain::utilisation::period::Period;
 use crate::domain::utilisation::sweep::{BucketPeaks, Peak, Sweep};
-use crate::domain::utilisation::usage::{Usage, usage};
+use crate::domain::utilisation::tally::{DayGrid, Tally};
 use crate::domain::utilisation::{instant, micros};
 use crate::ops::OpError;
-use crate::storage::fleet_reports::{self, PAGE, Request, RequestFilter};
+use crate::storage::fleet_reports::{self, PAGE, Reads, Request, RequestFilter};
 use crate::storage::{DbConn, drivers, settings, vehicles};
 
 /// What every fleet report needs: the calendar, the period and the time.
@@ -60,9 +60,9 @@ impl ReportContext {
         (instant(a), instant(b))
     }
 
-    fn in_period(&self, t: DateTime<Utc>) -> bool {
+    fn in_period(&self, t: i64) -> bool {
         let (a, b) = self.window();
-        (a..b).contains(&micros(t))
+        (a..b).contains(&t)
     }
 }
 
@@ -76,7 +76,7 @@ pub enum Outcome {
 }
 
 pub fn outcome(r: &Request, now: DateTime<Utc>) -> Outcome {
-    match r.status_at(now) {
+    match r.status_at(micros(now)) {
         BookingStatus::Confirmed | BookingStatus::InProgress | BookingStatus::Completed => {
             Outcome::Served
         }
@@ -125,65 +125,98 @@ fn for_each_driver(
     }
 }
 
-/// Trips and kilometres of the requests starting in the period, and busy
-/// time, of one vehicle or driver.
-#[derive(Debug, Clone, Default)]
-struct Trips {
-    busy: Vec<(i64, i64)>,
-    /// Per local start date: trips and km.
-    by_day: BTreeMap<NaiveDate, (u32, i64)>,
+/// One vehicle or driver of a utilisation report, as its trips stream by.
+struct Tallied<T> {
+    item: T,
+    tally: Tally,
+    /// Trips starting in the period, and the km of the completed ones.
+    trips: u32,
+    km: i64,
+    /// The same per grid day, when asked for.
+    by_day: Option<Vec<(u32, i64)>>,
 }
 
-fn trips_of(
+/// Trips per grid day, and their km.
+type TripsByDay = Vec<(u32, i64)>;
+
+/// Reads the period once for a whole pool: each item's blocks (all of the
+/// period when `inactive`), then every served request in start order,
+/// counted against its vehicle (`vehicles`) or driver. Returns the tallies
+/// in the order of `items`, and the trips per grid day of all of them.
+/// With `by_day`, each tally also keeps its hours outside working time and
+/// its trips per day.
+#[allow(clippy::too_many_arguments)]
+fn tally_pool<T>(
     conn: &mut DbConn,
     ctx: &ReportContext,
-    filter: RequestFilter,
-) -> Result<Trips, OpError> {
+    grid: &DayGrid,
+    items: Vec<T>,
+    vehicles: bool,
+    by_day: bool,
+    id_of: impl Fn(&T) -> Uuid,
+    inactive: impl Fn(&T) -> bool,
+) -> Result<(Vec<Tallied<T>>, TripsByDay), OpError> {
     let (from, to) = ctx.window_instants();
-    let mut t = Trips::default();
-    fleet_reports::for_each_request(
-        conn,
-        &RequestFilter {
-            served_only: true,
-            ..filter
-        },
-        from,
-        to,
-        |r| {
-            t.busy.push((micros(r.starts_at), micros(r.ends_at)));
-            if ctx.in_period(r.starts_at) {
-                let e = t
-                    .by_day
-                    .entry(ctx.calendar.date_of(r.starts_at))
-                    .or_default();
-                e.0 += 1;
-                e.1 += r.km.unwrap_or(0);
+    let index: HashMap<Uuid, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (id_of(it), i))
+        .collect();
+    let mut blocks: Vec<Vec<(i64, i64)>> = vec![Vec::new(); items.len()];
+    fleet_reports::for_each_block(conn, vehicles, None, from, to, |b| {
+        if let Some(i) = index.get(&b.resource.id()) {
+            blocks[*i].push((micros(b.starts_at), micros(b.ends_at)));
+        }
+        Ok::<_, OpError>(())
+    })?;
+    let everything = grid.bounds();
+    let mut pool: Vec<Tallied<T>> = items
+        .into_iter()
+        .zip(blocks)
+        .map(|(item, spans)| {
+            let blocked = if inactive(&item) {
+                IntervalSet::from_spans([everything])
+            } else {
+                IntervalSet::from_spans(spans)
+            };
+            Tallied {
+                item,
+                tally: Tally::new(grid, blocked, by_day),
+                trips: 0,
+                km: 0,
+                by_day: by_day.then(|| vec![(0, 0); grid.days().len()]),
             }
-            Ok::<_, OpError>(())
+        })
+        .collect();
+    let mut all_by_day: TripsByDay = vec![(0, 0); grid.days().len()];
+    let served = RequestFilter {
+        served_only: true,
+        reads: if vehicles {
+            Reads::Vehicle
+        } else {
+            Reads::Driver
         },
-    )?;
-    Ok(t)
-}
-
-fn blocks_of(
-    conn: &mut DbConn,
-    ctx: &ReportContext,
-    resource: Resource,
-) -> Result<IntervalSet, OpError> {
-    let (from, to) = ctx.window_instants();
-    let mut spans = Vec::new();
-    fleet_reports::for_each_block(
-        conn,
-        matches!(resource, Resource::Vehicle(_)),
-        Some(resource.id()),
-        from,
-        to,
-        |b| {
-            spans.push((micros(b.starts_at), micros(b.ends_at)));
-            Ok::<_, OpError>(())
-        },
-    )?;
-    Ok(IntervalSet::from_spans(spans))
+    };
+    fleet_reports::for_each_request(conn, &served, from, to, |r| {
+        let id = if vehicles { r.vehicle_id } else { r.driver_id };
+        let Some(t) = id.and_then(|id| index.get(&id)).map(|i| &mut pool[*i]) else {
+            return Ok::<_, OpError>(());
+        };
+        t.tally.push(grid, r.start, r.end);
+        if let Some(d) = grid.day_of(r.start) {
+            let km = r.km.unwrap_or(0);
+            t.trips += 1;
+            t.km += km;
+            if let Some(own) = &mut t.by_day {
+                own[d].0 += 1;
+                own[d].1 += km;
+            }
+            all_by_day[d].0 += 1;
+            all_by_day[d].1 += km;
+        }
+        Ok(())
+    })?;
+    Ok((pool, all_by_day))
 }
 
 /// How vehicle utilisation is grouped.
@@ -193,6 +226,8 @@ pub enum VehicleGrouping {
     /// By the board that owned the vehicle before pooling.
     Board,
     Day,
+    /// A line per vehicle per day of the period.
+    VehicleDay,
 }
 
 /// The part of a line shared by every grouping.
@@ -226,6 +261,7 @@ pub enum VehicleLine {
     Vehicle(Box<Vehicle>, UseTotals),
     Board(Uuid, UseTotals),
     Day(NaiveDate, UseTotals),
+    VehicleDay(Arc<Vehicle>, NaiveDate, UseTotals),
 }
 
 /// Vehicle utilisation over the period, grouped, one line at a time to
@@ -244,80 +280,101 @@ pub fn vehicle_utilisation(
         origin_board_id: board,
         ..Default::default()
     };
-    let (start, end) = ctx.window();
-    let everything = IntervalSet::from_spans([(start, end)]);
+    let mut fleet = Vec::new();
+    for_each_vehicle(conn, &filter, |_, v| {
+        fleet.push(v);
+        Ok(())
+    })?;
+    let grid = DayGrid::new(&ctx.calendar, &ctx.period);
+    let by_days = matches!(
+        grouping,
+        VehicleGrouping::Day | VehicleGrouping::VehicleDay
+    );
+    let (pool, trips_by_day) = tally_pool(
+        conn,
+        ctx,
+        &grid,
+        fleet,
+        true,
+        by_days,
+        |v| v.id,
+        |v| v.status == VehicleStatus::Retired,
+    )?;
     let mut by_board: BTreeMap<Uuid, UseTotals> = BTreeMap::new();
-    let mut by_day: BTreeMap<NaiveDate, UseTotals> = ctx
-        .period
-        .days()
-        .map(|d| (d, UseTotals::default()))
-        .collect();
-    for_each_vehicle(conn, &filter, |conn, v| {
-        let blocks = if v.status == VehicleStatus::Retired {
-            everything.clone()
-        } else {
-            blocks_of(conn, ctx, Resource::Vehicle(v.id))?
-        };
-        let trips = trips_of(
-            conn,
-            ctx,
-            RequestFilter {
-                vehicle_id: Some(v.id),
-                ..Default::default()
-            },
-        )?;
-        let busy = IntervalSet::from_spans(trips.busy.iter().copied());
-        let u: Usage = usage(&ctx.calendar, &ctx.period, &blocks, &busy);
-        if v.status == VehicleStatus::Retired && u.busy == 0 && trips.by_day.is_empty() {
-            return Ok(());
+    let mut by_day: Vec<UseTotals> = vec![UseTotals::default(); grid.days().len()];
+    for Tallied {
+        item: v,
+        tally,
+        trips,
+        km,
+        by_day: own_by_day,
+    } in pool
+    {
+        let (u, outside) = tally.finish(&grid);
+        if v.status == VehicleStatus::Retired && u.busy == 0 && trips == 0 {
+            continue;
         }
         let totals = UseTotals {
             vehicles: 1,
             bookable: u.bookable,
             booked: u.booked,
             outside_hours: u.outside_hours,
-            trips: trips.by_day.values().map(|(n, _)| n).sum(),
-            km: trips.by_day.values().map(|(_, k)| k).sum(),
+            trips,
+            km,
             idle_days: u.idle_days,
         };
         match grouping {
             VehicleGrouping::Vehicle => sink(VehicleLine::Vehicle(Box::new(v), totals))?,
             VehicleGrouping::Board => by_board.entry(v.origin_board_id).or_default().add(&totals),
             VehicleGrouping::Day => {
-                for d in &u.days {
-                    let e = by_day.entry(d.date).or_default();
-                    e.bookable += d.bookable;
-                    e.booked += d.booked;
-                    if d.bookable > 0 && d.booked == 0 {
-                        e.idle_days += 1;
+                let mut working = u.days.iter().peekable();
+                for (i, day) in grid.days().iter().enumerate() {
+                    let e = &mut by_day[i];
+                    e.vehicles += 1;
+                    e.outside_hours += outside.as_ref().map_or(0, |o| o[i]);
+                    if let Some(d) = working.next_if(|d| d.date == day.date) {
+                        e.bookable += d.bookable;
+                        e.booked += d.booked;
+                        if d.bookable > 0 && d.booked == 0 {
+                            e.idle_days += 1;
+                        }
                     }
                 }
-                for date in ctx.period.days() {
-                    let e = by_day.entry(date).or_default();
-                    e.vehicles += 1;
-                    if let Some((n, km)) = trips.by_day.get(&date) {
-                        e.trips += n;
-                        e.km += km;
+            }
+            VehicleGrouping::VehicleDay => {
+                let v = Arc::new(v);
+                let mut working = u.days.iter().peekable();
+                for (i, day) in grid.days().iter().enumerate() {
+                    let (trips, km) = own_by_day.as_ref().map_or((0, 0), |t| t[i]);
+                    let mut t = UseTotals {
+                        vehicles: 1,
+                        outside_hours: outside.as_ref().map_or(0, |o| o[i]),
+                        trips,
+                        km,
+                        ..UseTotals::default()
+                    };
+                    if let Some(d) = working.next_if(|d| d.date == day.date) {
+                        t.bookable = d.bookable;
+                        t.booked = d.booked;
+                        t.idle_days = u32::from(d.bookable > 0 && d.booked == 0);
                     }
-                    let (a, b) = ctx.calendar.day_bounds(date);
-                    let w = ctx.calendar.window(date);
-                    let in_hours = w.map_or(0, |w| busy.len_within(w.start, w.end));
-                    e.outside_hours += busy.len_within(a, b) - in_hours;
+                    sink(VehicleLine::VehicleDay(Arc::clone(&v), day.date, t))?;
                 }
             }
         }
-        Ok(())
-    })?;
+    }
     match grouping {
-        VehicleGrouping::Vehicle => {}
+        VehicleGrouping::Vehicle | VehicleGrouping::VehicleDay => {}
         VehicleGrouping::Board => {
             for (b, t) in by_board {
                 sink(VehicleLine::Board(b, t))?;
             }
         }
         VehicleGrouping::Day => {
-            for (d, t) in by_day {
-                sink(VehicleLine::Day(d, t))?;
+            for ((day, mut t), (trips, km)) in grid.days().iter().zip(by_day).zip(trips_by_day) {
+                t.trips = trips;
+                t.km = km;
+                sink(VehicleLine::Day(day.date, t))?;
             }
         }
     }
@@ -349,30 +406,37 @@ pub fn driver_utilisation(
     board: Option<Uuid>,
     sink: &mut dyn FnMut(DriverLine) -> Result<(), OpError>,
 ) -> Result<(), OpError> {
-    let (start, end) = ctx.window();
-    let everything = IntervalSet::from_spans([(start, end)]);
     let filter = drivers::DriverFilter {
         origin_board_id: board,
         ..Default::default()
     };
-    for_each_driver(conn, &filter, |conn, d| {
-        let leave = if d.status == DriverStatus::Inactive {
-            everything.clone()
-        } else {
-            blocks_of(conn, ctx, Resource::Driver(d.id))?
-        };
-        let trips = trips_of(
-            conn,
-            ctx,
-            RequestFilter {
-                driver_id: Some(d.id),
-                ..Default::default()
-            },
-        )?;
-        let busy = IntervalSet::from_spans(trips.busy.iter().copied());
-        let u = usage(&ctx.calendar, &ctx.period, &leave, &busy);
-        if d.status == DriverStatus::Inactive && u.busy == 0 && trips.by_day.is_empty() {
-            return Ok(());
+    let mut staff = Vec::new();
+    for_each_driver(conn, &filter, |_, d| {
+        staff.push(d);
+        Ok(())
+    })?;
+    let grid = DayGrid::new(&ctx.calendar, &ctx.period);
+    let (pool, _) = tally_pool(
+        conn,
+        ctx,
+        &grid,
+        staff,
+        false,
+        false,
+        |d| d.id,
+        |d| d.status == DriverStatus::Inactive,
+    )?;
+    for Tallied {
+        item: d,
+        tally,
+        trips,
+        km,
+        ..
+    } in pool
+    {
+        let (u, _) = tally.finish(&grid);
+        if d.status == DriverStatus::Inactive && u.busy == 0 && trips == 0 {
+            continue;
         }
         sink(DriverLine {
             driver: d,
@@ -380,11 +444,12 @@ pub fn driver_utilisation(
             driving: u.busy,
             in_shift: u.booked,
             overtime: u.outside_hours,
-            trips: trips.by_day.values().map(|(n, _)| n).sum(),
-            km: trips.by_day.values().map(|(_, k)| k).sum(),
+            trips,
+            km,
             idle_days: u.idle_days,
-        })
-    })
+        })?;
+    }
+    Ok(())
 }
 
 /// The category a request needs: that of its vehicle, else its wish, else
@@ -545,7 +610,7 @@ pub fn pool_balance(
         if category.is_some() && categoriser.category(&r) != category {
             return Ok::<_, OpError>(());
         }
-        let (a, b) = (micros(r.starts_at), micros(r.ends_at));
+        let (a, b) = (r.start, r.end);
         demand.push(a, b);
         let first = bounds.partition_point(|&x| x <= a).saturating_sub(1);
         let last = bounds.partition_point(|&x| x < b).min(n);
@@ -673,8 +738,8 @@ pub fn fleet_sizing(
         if category.is_some() && c != category {
             return Ok::<_, OpError>(());
         }
-        let a = micros(r.starts_at).max(start);
-        let b = micros(r.ends_at).min(end).saturating_add(gap);
+        let a = r.start.max(start);
+        let b = r.end.min(end).saturating_add(gap);
         if let Some(need) = c.and_then(|c| per_category.get_mut(c.as_str())) {
             need.push(a, b);
         }
@@ -767,22 +832,22 @@ pub fn board_usage(
     fleet_reports::for_each_request(
         conn,
         &RequestFilter {
-            board_id: only,
-            ..Default::default()
+            served_only: false,
+            reads: Reads::Board(only),
         },
         from,
         to,
         |r| {
-            let Some((line, sweep)) = lines.get_mut(&r.board_id) else {
+            let Some((line, sweep)) = r.board_id.and_then(|b| lines.get_mut(&b)) else {
                 return Ok::<_, OpError>(());
             };
-            let (a, b) = (micros(r.starts_at).max(start), micros(r.ends_at).min(end));
+            let (a, b) = (r.start.max(start), r.end.min(end));
             line.requests += 1;
             match outcome(&r, ctx.now) {
                 Outcome::Served => {
                     line.served += 1;
                     line.hours += b - a;
-                    if ctx.in_period(r.starts_at) {
+                    if ctx.in_period(r.start) {
                         line.km += r.km.unwrap_or(0);
                     }
                 }
