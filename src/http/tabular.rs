@@ -161,43 +161,47 @@ pub fn csv_stream<T: Serialize + Columns + 'static>(
     let pool = state.pool.clone();
     let request_id = crate::http::observe::current_request_id();
     actix_web::rt::task::spawn_blocking(move || {
-        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK);
+        let mut out = Chunks {
+            buf: Vec::with_capacity(CHUNK),
+            tx,
+            gone: false,
+        };
         if excel {
-            buf.extend_from_slice("\u{feff}".as_bytes());
+            out.buf.extend_from_slice("\u{feff}".as_bytes());
         }
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(out);
         let result = (|| -> Result<(), ApiError> {
-            let mut header = csv::Writer::from_writer(Vec::new());
-            header.write_record(T::COLUMNS).map_err(csv_fault)?;
-            buf.extend(
-                header
-                    .into_inner()
-                    .map_err(|e| csv_fault(e.into_error().into()))?,
-            );
+            w.write_record(T::COLUMNS).map_err(csv_fault)?;
             let mut conn = state_conn(&pool)?;
             let mut sink = |row: T| -> Result<(), ApiError> {
-                let mut w = csv::WriterBuilder::new()
-                    .has_headers(false)
-                    .from_writer(std::mem::take(&mut buf));
-                w.serialize(row).map_err(csv_fault)?;
-                buf = w
-                    .into_inner()
-                    .map_err(|e| csv_fault(e.into_error().into()))?;
-                if buf.len() >= CHUNK {
-                    let chunk = Bytes::from(std::mem::replace(&mut buf, Vec::with_capacity(CHUNK)));
-                    tx.blocking_send(Ok(chunk)).map_err(|_| client_gone())?;
-                }
-                Ok(())
+                w.serialize(row).map_err(|e| {
+                    if w.get_ref().gone {
+                        client_gone()
+                    } else {
+                        csv_fault(e)
+                    }
+                })
             };
             produce(&mut conn, &mut sink)?;
-            Ok(())
+            w.flush().map_err(|e| csv_fault(e.into()))
         })();
-        match result {
-            Ok(()) => {
-                let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+        let out = w.into_inner().map_err(|e| e.into_error());
+        match (result, out) {
+            (Ok(()), Ok(out)) => {
+                let _ = out.tx.blocking_send(Ok(Bytes::from(out.buf)));
             }
-            Err(e) => {
+            (Err(e), Ok(out)) => {
                 tracing::error!(error = %e, request_id = ?request_id, "CSV report cut short");
-                let _ = tx.blocking_send(Err(std::io::Error::other("report cut short")));
+                let _ = out
+                    .tx
+                    .blocking_send(Err(std::io::Error::other("report cut short")));
+            }
+            (_, Err(e)) => {
+                // The writer could not hand its last bytes on: the client
+                // left, and the response ends with the dropped channel.
+                tracing::error!(error = %e, request_id = ?request_id, "CSV report cut short");
             }
         }
     });
@@ -211,6 +215,34 @@ pub fn csv_stream<T: Serialize + Columns + 'static>(
             format!("attachment; filename=\"{name}.csv\""),
         ))
         .streaming(body)
+}
+
+/// Where the CSV writer writes: bytes gathered into chunks of [`CHUNK`]
+/// and passed on through the bounded channel (which blocks when the
+/// client reads slowly).
+struct Chunks {
+    buf: Vec<u8>,
+    tx: tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+    /// The client closed the download.
+    gone: bool,
+}
+
+impl std::io::Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            let chunk = Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+            if self.tx.blocking_send(Ok(chunk)).is_err() {
+                self.gone = true;
+                return Err(std::io::ErrorKind::BrokenPipe.into());
+            }
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn state_conn(pool: &crate::storage::Pool) -> Result<crate::storage::PooledConn, ApiError> {

@@ -272,31 +272,69 @@ fn scan_slice<E: From<diesel::result::Error>>(
 ///
 /// The period is read a day of starts at a time (from
 /// TimeRange::MAX_DAYS before `from`, as no request lasts longer), so no
-/// more than a day's requests are ever buffered, on either backend.
+/// more than a few days' requests are ever buffered, on either backend.
+/// With a `second` connection, a scoped thread reads every other day on
+/// it while this one reads the rest and runs `f`, so a year's scan uses
+/// two cores; the days still reach `f` in order. Each day is read as it
+/// stands when it is read, with one connection or two.
 pub fn for_each_request<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
+    second: Option<&mut DbConn>,
     filter: &RequestFilter,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     mut f: impl FnMut(Request) -> Result<(), E>,
 ) -> Result<(), E> {
+    let mut days = Vec::new();
     let mut lo = from - Duration::days(TimeRange::MAX_DAYS);
+    while lo < to {
+        let hi = (lo + Duration::days(1)).min(to);
+        days.push((to_db_time(lo), to_db_time(hi)));
+        lo = hi;
+    }
+    let from = to_db_time(from);
     let mut keep = |r: Request| match filter.reads {
         Reads::Board(Some(b)) if r.board_id != Some(b) => Ok(()),
         _ => f(r),
     };
-    while lo < to {
-        let hi = (lo + Duration::days(1)).min(to);
-        scan_slice(
-            conn,
-            filter,
-            to_db_time(from),
-            (to_db_time(lo), to_db_time(hi)),
-            &mut keep,
-        )?;
-        lo = hi;
-    }
-    Ok(())
+    let Some(second) = second else {
+        for day in days {
+            scan_slice(conn, filter, from, day, &mut keep)?;
+        }
+        return Ok(());
+    };
+    let theirs: Vec<_> = days.iter().skip(1).step_by(2).copied().collect();
+    std::thread::scope(|s| {
+        // Two days in flight: the helper stays a day ahead at most.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<QueryResult<Vec<Request>>>(2);
+        s.spawn(move || {
+            for day in theirs {
+                let mut read = Vec::new();
+                let result = scan_slice(second, filter, from, day, &mut |r| {
+                    read.push(r);
+                    Ok::<_, diesel::result::Error>(())
+                });
+                let failed = result.is_err();
+                // A closed channel: the caller stopped early.
+                if tx.send(result.map(|()| read)).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        for (i, day) in days.into_iter().enumerate() {
+            if i % 2 == 0 {
+                scan_slice(conn, filter, from, day, &mut keep)?;
+            } else {
+                let read = rx.recv().map_err(|_| {
+                    diesel::result::Error::QueryBuilderError("the second reader stopped".into())
+                })??;
+                for r in read {
+                    keep(r)?;
+                }
+            }
+        }
+        Ok(())
+    })
 }
 
 /// A maintenance window or a leave, as a report sees it.

@@ -173,10 +173,16 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
         (&json!("10.00"), &json!("3.00"))
     );
     assert_eq!(rows[0]["utilisation_percent"], "30");
-    assert_eq!((&rows[0]["trips"], &rows[0]["idle_days"]), (&json!(1), &json!(0)));
+    assert_eq!(
+        (&rows[0]["trips"], &rows[0]["idle_days"]),
+        (&json!(1), &json!(0))
+    );
     assert_eq!(rows[1]["date"], day(1).to_string());
     assert_eq!(rows[1]["booked_hours"], "0.00");
-    assert_eq!((&rows[1]["trips"], &rows[1]["idle_days"]), (&json!(0), &json!(1)));
+    assert_eq!(
+        (&rows[1]["trips"], &rows[1]["idle_days"]),
+        (&json!(0), &json!(1))
+    );
     let by_board = app
         .report("manager", &format!("vehicle-utilisation?{q2}&group=board"))
         .await;
@@ -304,7 +310,10 @@ async fn a_trip_over_the_weekend_counts_only_working_hours_and_overtime() {
     // Day by day: Friday 15–17 booked and 17–24 outside; the weekend all
     // outside; Monday 00–07 outside and 07–09 booked.
     let per = app
-        .report("manager", &format!("vehicle-utilisation?{q}&group=vehicle_day"))
+        .report(
+            "manager",
+            &format!("vehicle-utilisation?{q}&group=vehicle_day"),
+        )
         .await;
     let per = per["rows"].as_array().unwrap();
     assert_eq!(per.len(), 8);
@@ -945,4 +954,92 @@ async fn large_reads_are_paged_and_large_csvs_streamed() {
     assert_eq!(csv.text.lines().count(), 1 + 366 * 24);
     let json = app.report("manager", &format!("pool-balance?{year}")).await;
     csv_matches_json(&csv.text, json["rows"].as_array().unwrap());
+}
+
+#[actix_web::test]
+async fn a_scan_with_two_readers_gives_what_one_gives_in_the_same_order() {
+    use sharedoffice::domain::fleet::booking::{Booking, BookingStatus, Priority};
+    use sharedoffice::domain::time_range::TimeRange;
+    use sharedoffice::storage::fleet_reports::{RequestFilter, for_each_request};
+    let app = spawn_app().await;
+    let instant = |d: u32, hhmm: &str| {
+        chrono::DateTime::parse_from_rfc3339(&at(d, hhmm))
+            .unwrap()
+            .to_utc()
+    };
+    // Twenty days; each has requests at 08:00 and 13:00 (an hour), one
+    // from 23:00 to 01:00 the next day, and a cancelled one at 10:00.
+    let mut conn = app.db.connect();
+    sharedoffice::storage::write_tx(&mut conn, |conn| {
+        for d in 0..20 {
+            for (hhmm, hours, status) in [
+                ("08:00", 1, BookingStatus::Unfulfilled),
+                ("13:00", 1, BookingStatus::Unfulfilled),
+                ("23:00", 2, BookingStatus::Unfulfilled),
+                ("10:00", 1, BookingStatus::Cancelled),
+            ] {
+                let start = instant(d, hhmm);
+                let b = Booking {
+                    id: uuid::Uuid::now_v7(),
+                    board_id: app.boards["BTC"],
+                    requester_id: app.users["clerk.btc"],
+                    purpose: "Công tác".into(),
+                    destination: "Huyện Mộc Châu".into(),
+                    out_of_province: false,
+                    passengers: 3,
+                    range: TimeRange::new(start, start + Duration::hours(hours)).unwrap(),
+                    category_wish: None,
+                    priority: Priority::from_i16(1),
+                    status,
+                    status_reason: None,
+                    vehicle_id: None,
+                    driver_id: None,
+                    trip: None,
+                    created_at: Utc::now(),
+                };
+                sharedoffice::storage::bookings::insert(conn, &b, Utc::now())?;
+            }
+        }
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+
+    // Days 5 to 14: three requests each, and day 4's night trip reaching
+    // into day 5: 31. The cancelled ones are left out.
+    let (from, to) = (instant(5, "00:00"), instant(15, "00:00"));
+    let filter = RequestFilter::default();
+    let mut alone = Vec::new();
+    for_each_request(&mut conn, None, &filter, from, to, |r| {
+        alone.push((r.start, r.end));
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+    assert_eq!(alone.len(), 31);
+    assert!(alone.windows(2).all(|w| w[0].0 <= w[1].0), "in start order");
+    assert_eq!(
+        alone[0].0,
+        instant(4, "23:00").timestamp_micros(),
+        "the night trip from before the period"
+    );
+    let mut second = app.db.connect();
+    let mut paired = Vec::new();
+    for_each_request(&mut conn, Some(&mut second), &filter, from, to, |r| {
+        paired.push((r.start, r.end));
+        Ok::<_, diesel::result::Error>(())
+    })
+    .unwrap();
+    assert_eq!(paired, alone);
+
+    // A consumer that stops early stops both readers, with its error.
+    let mut seen = 0;
+    let stopped = for_each_request(&mut conn, Some(&mut second), &filter, from, to, |_| {
+        seen += 1;
+        if seen == 7 {
+            Err(diesel::result::Error::NotFound)
+        } else {
+            Ok(())
+        }
+    });
+    assert!(matches!(stopped, Err(diesel::result::Error::NotFound)));
+    assert_eq!(seen, 7);
 }

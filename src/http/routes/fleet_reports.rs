@@ -32,7 +32,7 @@ use crate::ops::fleet::reports::{
     self, BalanceLine, BoardLine, DriverLine, ReportContext, SizingLine, VehicleGrouping,
     VehicleLine,
 };
-use crate::storage::{DbConn, boards};
+use crate::storage::{DbConn, Pool, boards};
 
 /// Readers of the fleet reports: the fleet desk, finance and managers.
 pub struct FleetReportReaders;
@@ -311,13 +311,14 @@ type VehicleProduce = Box<
 >;
 
 fn vehicle_producer(
+    pool: Pool,
     period: Period,
     board: Option<Uuid>,
     category: Option<VehicleCategory>,
     grouping: VehicleGrouping,
 ) -> VehicleProduce {
     Box::new(move |conn, sink| {
-        let ctx = ReportContext::load(conn, period, clock::now())?;
+        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
         let codes = board_codes(conn)?;
         let mut relay = Relay::new(sink);
         let result =
@@ -364,7 +365,7 @@ pub async fn vehicle_utilisation(
     };
     let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
-    let produce = vehicle_producer(period, board, category, grouping);
+    let produce = vehicle_producer(state.pool.clone(), period, board, category, grouping);
     let rows = match rows_or_csv(
         &state,
         csv,
@@ -422,7 +423,13 @@ pub async fn vehicle_utilisation_svg(
     let board = resolve_board(&state, q.board).await?;
     let rows = collect(
         &state,
-        vehicle_producer(period, board, category, VehicleGrouping::Vehicle),
+        vehicle_producer(
+            state.pool.clone(),
+            period,
+            board,
+            category,
+            VehicleGrouping::Vehicle,
+        ),
     )
     .await?;
     let bars: Vec<svg::Bar> = rows
@@ -554,10 +561,11 @@ pub async fn driver_utilisation(
     let csv = output.wants_csv(&req)?;
     let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
+    let pool = state.pool.clone();
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(DriverUtilisationRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {
-        let ctx = ReportContext::load(conn, period, clock::now())?;
+        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
         let codes = board_codes(conn)?;
         let mut relay = Relay::new(sink);
         let result = reports::driver_utilisation(conn, &ctx, board, &mut |l| {
@@ -731,10 +739,10 @@ type BalanceProduce = Box<
         + Send,
 >;
 
-fn balance_producer(p: &BalanceParams) -> BalanceProduce {
+fn balance_producer(pool: Pool, p: &BalanceParams) -> BalanceProduce {
     let (period, category, size, thresholds) = (p.period, p.category, p.size, p.thresholds);
     Box::new(move |conn, sink| {
-        let ctx = ReportContext::load(conn, period, clock::now())?;
+        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
         let tz = ctx.calendar.tz();
         let mut relay = Relay::new(sink);
         let result = reports::pool_balance(conn, &ctx, category, size, &thresholds, &mut |l| {
@@ -782,7 +790,7 @@ pub async fn pool_balance(
         q.surplus_threshold,
     )
     .await?;
-    let produce = balance_producer(&p);
+    let produce = balance_producer(state.pool.clone(), &p);
     let rows = match rows_or_csv(
         &state,
         csv,
@@ -860,7 +868,7 @@ pub async fn pool_balance_svg(
     // Aggregated as the rows come: 7 × 24 cells, whatever the period.
     let cells = state
         .db({
-            let produce = balance_producer(&p);
+            let produce = balance_producer(state.pool.clone(), &p);
             move |conn| {
                 let mut cells = [[svg::Cell::default(); 24]; 7];
                 produce(conn, &mut |r: PoolBalanceRow| {
@@ -1008,10 +1016,11 @@ pub async fn fleet_sizing(
         return Err(errors.into());
     };
     let period = period_of(&state, q.from, q.to).await?;
+    let pool = state.pool.clone();
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(FleetSizingRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {
-        let ctx = ReportContext::load(conn, period, clock::now())?;
+        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
         let tz = ctx.calendar.tz();
         let mut relay = Relay::new(sink);
         let result =
@@ -1155,10 +1164,11 @@ pub async fn board_usage(
     let csv = output.wants_csv(&req)?;
     let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
+    let pool = state.pool.clone();
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(BoardUsageRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {
-        let ctx = ReportContext::load(conn, period, clock::now())?;
+        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
         let tz = ctx.calendar.tz();
         let codes = board_codes(conn)?;
         let mut ids: Vec<(String, Uuid)> = codes

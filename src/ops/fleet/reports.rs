@@ -23,7 +23,7 @@ use crate::domain::utilisation::tally::{DayGrid, Tally};
 use crate::domain::utilisation::{instant, micros};
 use crate::ops::OpError;
 use crate::storage::fleet_reports::{self, PAGE, Reads, Request, RequestFilter};
-use crate::storage::{DbConn, drivers, settings, vehicles};
+use crate::storage::{DbConn, Pool, PooledConn, drivers, settings, vehicles};
 
 /// What every fleet report needs: the calendar, the period and the time.
 #[derive(Debug, Clone)]
@@ -33,6 +33,9 @@ pub struct ReportContext {
     pub now: DateTime<Utc>,
     /// Between two trips of one vehicle or driver (fleet settings).
     pub turnaround: Duration,
+    /// Where a second connection may be taken, if one is idle, to read a
+    /// long period on two cores (see `fleet_reports::for_each_request`).
+    pub second_reader: Option<Pool>,
 }
 
 impl ReportContext {
@@ -43,7 +46,23 @@ impl ReportContext {
             period,
             now,
             turnaround: policy.turnaround(),
+            second_reader: None,
         })
+    }
+
+    /// Lets the scans read with a second connection from `pool` when one
+    /// is idle.
+    pub fn reading_with(self, pool: Pool) -> Self {
+        Self {
+            second_reader: Some(pool),
+            ..self
+        }
+    }
+
+    /// An idle connection for a second reader, if there is one; a scan
+    /// never waits for one.
+    fn second(&self) -> Option<PooledConn> {
+        self.second_reader.as_ref()?.try_get()
     }
 
     /// The period as instants: the first day's midnight to the midnight
@@ -197,7 +216,8 @@ fn tally_pool<T>(
             Reads::Driver
         },
     };
-    fleet_reports::for_each_request(conn, &served, from, to, |r| {
+    let mut second = ctx.second();
+    fleet_reports::for_each_request(conn, second.as_deref_mut(), &served, from, to, |r| {
         let id = if vehicles { r.vehicle_id } else { r.driver_id };
         let Some(t) = id.and_then(|id| index.get(&id)).map(|i| &mut pool[*i]) else {
             return Ok::<_, OpError>(());
@@ -286,10 +306,7 @@ pub fn vehicle_utilisation(
         Ok(())
     })?;
     let grid = DayGrid::new(&ctx.calendar, &ctx.period);
-    let by_days = matches!(
-        grouping,
-        VehicleGrouping::Day | VehicleGrouping::VehicleDay
-    );
+    let by_days = matches!(grouping, VehicleGrouping::Day | VehicleGrouping::VehicleDay);
     let (pool, trips_by_day) = tally_pool(
         conn,
         ctx,
@@ -606,25 +623,33 @@ pub fn pool_balance(
     let mut requests = vec![0u32; n];
     let mut served = vec![0u32; n];
     let mut unmet = vec![0u32; n];
-    fleet_reports::for_each_request(conn, &RequestFilter::default(), from, to, |r| {
-        if category.is_some() && categoriser.category(&r) != category {
-            return Ok::<_, OpError>(());
-        }
-        let (a, b) = (r.start, r.end);
-        demand.push(a, b);
-        let first = bounds.partition_point(|&x| x <= a).saturating_sub(1);
-        let last = bounds.partition_point(|&x| x < b).min(n);
-        let o = outcome(&r, ctx.now);
-        for i in first..last {
-            requests[i] += 1;
-            match o {
-                Outcome::Served => served[i] += 1,
-                Outcome::Unmet => unmet[i] += 1,
-                Outcome::Waiting => {}
+    let mut second = ctx.second();
+    fleet_reports::for_each_request(
+        conn,
+        second.as_deref_mut(),
+        &RequestFilter::default(),
+        from,
+        to,
+        |r| {
+            if category.is_some() && categoriser.category(&r) != category {
+                return Ok::<_, OpError>(());
             }
-        }
-        Ok(())
-    })?;
+            let (a, b) = (r.start, r.end);
+            demand.push(a, b);
+            let first = bounds.partition_point(|&x| x <= a).saturating_sub(1);
+            let last = bounds.partition_point(|&x| x < b).min(n);
+            let o = outcome(&r, ctx.now);
+            for i in first..last {
+                requests[i] += 1;
+                match o {
+                    Outcome::Served => served[i] += 1,
+                    Outcome::Unmet => unmet[i] += 1,
+                    Outcome::Waiting => {}
+                }
+            }
+            Ok(())
+        },
+    )?;
     let demand = demand.finish();
 
     let working_time = ctx
@@ -733,19 +758,27 @@ pub fn fleet_sizing(
         .map(|c| (c.as_str(), Need::new()))
         .collect();
     let mut all = Need::new();
-    fleet_reports::for_each_request(conn, &RequestFilter::default(), from, to, |r| {
-        let c = categoriser.category(&r);
-        if category.is_some() && c != category {
-            return Ok::<_, OpError>(());
-        }
-        let a = r.start.max(start);
-        let b = r.end.min(end).saturating_add(gap);
-        if let Some(need) = c.and_then(|c| per_category.get_mut(c.as_str())) {
-            need.push(a, b);
-        }
-        all.push(a, b);
-        Ok(())
-    })?;
+    let mut second = ctx.second();
+    fleet_reports::for_each_request(
+        conn,
+        second.as_deref_mut(),
+        &RequestFilter::default(),
+        from,
+        to,
+        |r| {
+            let c = categoriser.category(&r);
+            if category.is_some() && c != category {
+                return Ok::<_, OpError>(());
+            }
+            let a = r.start.max(start);
+            let b = r.end.min(end).saturating_add(gap);
+            if let Some(need) = c.and_then(|c| per_category.get_mut(c.as_str())) {
+                need.push(a, b);
+            }
+            all.push(a, b);
+            Ok(())
+        },
+    )?;
     let line = |resource, category: &str, owned: u32, (requests, peak): (u32, Peak)| SizingLine {
         resource,
         category: category.to_owned(),
@@ -829,8 +862,10 @@ pub fn board_usage(
         })
         .collect();
     let only = (boards.len() == 1).then(|| boards[0]);
+    let mut second = ctx.second();
     fleet_reports::for_each_request(
         conn,
+        second.as_deref_mut(),
         &RequestFilter {
             served_only: false,
             reads: Reads::Board(only),
