@@ -31,6 +31,29 @@ fn digits(b: &[u8]) -> Option<u32> {
     })
 }
 
+thread_local! {
+    /// The last date read and its midnight: a scan in start order reads
+    /// thousands of timestamps of the same day in a row.
+    static LAST_DAY: std::cell::Cell<Option<([u8; 10], i64)>> = const { std::cell::Cell::new(None) };
+}
+
+/// Seconds from the epoch to midnight (UTC) of `YYYY-MM-DD`.
+fn day_seconds(date: [u8; 10]) -> Option<i64> {
+    if let Some((d, secs)) = LAST_DAY.get()
+        && d == date
+    {
+        return Some(secs);
+    }
+    let parsed = NaiveDate::from_ymd_opt(
+        i32::try_from(digits(&date[0..4])?).ok()?,
+        digits(&date[5..7])?,
+        digits(&date[8..10])?,
+    )?;
+    let secs = parsed.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    LAST_DAY.set(Some((date, secs)));
+    Some(secs)
+}
+
 /// `YYYY-MM-DD HH:MM:SS` with an optional fraction of up to nine digits
 /// (kept to the microsecond).
 fn parse_text_timestamp(s: &str) -> Option<i64> {
@@ -44,17 +67,16 @@ fn parse_text_timestamp(s: &str) -> Option<i64> {
     {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(
-        i32::try_from(digits(&b[0..4])?).ok()?,
-        digits(&b[5..7])?,
-        digits(&b[8..10])?,
-    )?;
-    let t = date.and_hms_opt(
+    let day = day_seconds(b[..10].try_into().ok()?)?;
+    let (h, m, sec) = (
         digits(&b[11..13])?,
         digits(&b[14..16])?,
         digits(&b[17..19])?,
-    )?;
-    let mut us = t.and_utc().timestamp().checked_mul(1_000_000)?;
+    );
+    if h > 23 || m > 59 || sec > 59 {
+        return None;
+    }
+    let mut us = (day + i64::from(h * 3600 + m * 60 + sec)).checked_mul(1_000_000)?;
     match &b[19..] {
         [] => {}
         [b'.', frac @ ..] if (1..=9).contains(&frac.len()) => {
