@@ -1043,3 +1043,49 @@ async fn a_scan_with_two_readers_gives_what_one_gives_in_the_same_order() {
     assert!(matches!(stopped, Err(diesel::result::Error::NotFound)));
     assert_eq!(seen, 7);
 }
+
+#[actix_web::test]
+async fn a_report_too_large_for_json_is_offered_as_csv() {
+    let app = spawn_app().await;
+    // 280 vehicles over a leap-free year: 102,200 vehicle-days, more than
+    // the 100,000 lines of one JSON answer.
+    let mut csv = String::from("plate;model;seats;category;fuel_norm\n");
+    for i in 0..280 {
+        csv.push_str(&format!(
+            "14A-{:03}.{:02};Toyota Vios;5;sedan;7,5\n",
+            i / 100 + 100,
+            i % 100
+        ));
+    }
+    let token = app.token("dispatcher").await;
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/imports/vehicles?board=BTC",
+            Some(&token),
+            Some("text/csv; charset=utf-8"),
+            csv.into_bytes(),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let year = format!("from={}&to={}", day(0), day(364));
+    let path = format!("vehicle-utilisation?{year}&group=vehicle_day");
+    let refused = app.report_raw("manager", &path).await;
+    let body = refused.problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["field"], "format", "{body}");
+    assert_eq!(body["errors"][0]["code"], "report_too_large", "{body}");
+    let csv = app
+        .report_raw("manager", &format!("{path}&format=csv"))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.text.lines().count(), 1 + 280 * 365);
+    // A month of the same is answered as JSON: 280 × 30 lines.
+    let month = format!("from={}&to={}", day(0), day(29));
+    let r = app
+        .report(
+            "manager",
+            &format!("vehicle-utilisation?{month}&group=vehicle_day"),
+        )
+        .await;
+    assert_eq!(r["rows"].as_array().unwrap().len(), 280 * 30);
+}
