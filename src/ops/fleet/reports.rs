@@ -59,10 +59,19 @@ impl ReportContext {
         }
     }
 
-    /// An idle connection for a second reader, if there is one; a scan
+    /// Calls `f` with every request of the period the filter lets
+    /// through, in start order (see `fleet_reports::for_each_request`),
+    /// reading with a second connection when the pool has one idle: a scan
     /// never waits for one.
-    fn second(&self) -> Option<PooledConn> {
-        self.second_reader.as_ref()?.try_get()
+    fn for_each_request(
+        &self,
+        conn: &mut DbConn,
+        filter: &RequestFilter,
+        f: impl FnMut(Request) -> Result<(), OpError>,
+    ) -> Result<(), OpError> {
+        let (from, to) = self.window_instants();
+        let mut second: Option<PooledConn> = self.second_reader.as_ref().and_then(Pool::try_get);
+        fleet_reports::for_each_request(conn, second.as_deref_mut(), filter, from, to, f)
     }
 
     /// The period as instants: the first day's midnight to the midnight
@@ -216,8 +225,7 @@ fn tally_pool<T>(
             Reads::Driver
         },
     };
-    let mut second = ctx.second();
-    fleet_reports::for_each_request(conn, second.as_deref_mut(), &served, from, to, |r| {
+    ctx.for_each_request(conn, &served, |r| {
         let id = if vehicles { r.vehicle_id } else { r.driver_id };
         let Some(t) = id.and_then(|id| index.get(&id)).map(|i| &mut pool[*i]) else {
             return Ok::<_, OpError>(());
@@ -623,33 +631,25 @@ pub fn pool_balance(
     let mut requests = vec![0u32; n];
     let mut served = vec![0u32; n];
     let mut unmet = vec![0u32; n];
-    let mut second = ctx.second();
-    fleet_reports::for_each_request(
-        conn,
-        second.as_deref_mut(),
-        &RequestFilter::default(),
-        from,
-        to,
-        |r| {
-            if category.is_some() && categoriser.category(&r) != category {
-                return Ok::<_, OpError>(());
+    ctx.for_each_request(conn, &RequestFilter::default(), |r| {
+        if category.is_some() && categoriser.category(&r) != category {
+            return Ok::<_, OpError>(());
+        }
+        let (a, b) = (r.start, r.end);
+        demand.push(a, b);
+        let first = bounds.partition_point(|&x| x <= a).saturating_sub(1);
+        let last = bounds.partition_point(|&x| x < b).min(n);
+        let o = outcome(&r, ctx.now);
+        for i in first..last {
+            requests[i] += 1;
+            match o {
+                Outcome::Served => served[i] += 1,
+                Outcome::Unmet => unmet[i] += 1,
+                Outcome::Waiting => {}
             }
-            let (a, b) = (r.start, r.end);
-            demand.push(a, b);
-            let first = bounds.partition_point(|&x| x <= a).saturating_sub(1);
-            let last = bounds.partition_point(|&x| x < b).min(n);
-            let o = outcome(&r, ctx.now);
-            for i in first..last {
-                requests[i] += 1;
-                match o {
-                    Outcome::Served => served[i] += 1,
-                    Outcome::Unmet => unmet[i] += 1,
-                    Outcome::Waiting => {}
-                }
-            }
-            Ok(())
-        },
-    )?;
+        }
+        Ok(())
+    })?;
     let demand = demand.finish();
 
     let working_time = ctx
@@ -724,7 +724,6 @@ pub fn fleet_sizing(
     category: Option<VehicleCategory>,
     sink: &mut dyn FnMut(SizingLine) -> Result<(), OpError>,
 ) -> Result<(), OpError> {
-    let (from, to) = ctx.window_instants();
     let (start, end) = ctx.window();
     let gap = ctx.turnaround.num_microseconds().unwrap_or(0).max(0);
     let categoriser = Categoriser::load(conn)?;
@@ -758,27 +757,19 @@ pub fn fleet_sizing(
         .map(|c| (c.as_str(), Need::new()))
         .collect();
     let mut all = Need::new();
-    let mut second = ctx.second();
-    fleet_reports::for_each_request(
-        conn,
-        second.as_deref_mut(),
-        &RequestFilter::default(),
-        from,
-        to,
-        |r| {
-            let c = categoriser.category(&r);
-            if category.is_some() && c != category {
-                return Ok::<_, OpError>(());
-            }
-            let a = r.start.max(start);
-            let b = r.end.min(end).saturating_add(gap);
-            if let Some(need) = c.and_then(|c| per_category.get_mut(c.as_str())) {
-                need.push(a, b);
-            }
-            all.push(a, b);
-            Ok(())
-        },
-    )?;
+    ctx.for_each_request(conn, &RequestFilter::default(), |r| {
+        let c = categoriser.category(&r);
+        if category.is_some() && c != category {
+            return Ok::<_, OpError>(());
+        }
+        let a = r.start.max(start);
+        let b = r.end.min(end).saturating_add(gap);
+        if let Some(need) = c.and_then(|c| per_category.get_mut(c.as_str())) {
+            need.push(a, b);
+        }
+        all.push(a, b);
+        Ok(())
+    })?;
     let line = |resource, category: &str, owned: u32, (requests, peak): (u32, Peak)| SizingLine {
         resource,
         category: category.to_owned(),
@@ -832,7 +823,6 @@ pub fn board_usage(
     boards: &[Uuid],
     sink: &mut dyn FnMut(BoardLine) -> Result<(), OpError>,
 ) -> Result<(), OpError> {
-    let (from, to) = ctx.window_instants();
     let (start, end) = ctx.window();
     let gap = ctx.turnaround.num_microseconds().unwrap_or(0).max(0);
     let mut lines: HashMap<Uuid, (BoardLine, Sweep)> = boards
@@ -862,16 +852,12 @@ pub fn board_usage(
         })
         .collect();
     let only = (boards.len() == 1).then(|| boards[0]);
-    let mut second = ctx.second();
-    fleet_reports::for_each_request(
+    ctx.for_each_request(
         conn,
-        second.as_deref_mut(),
         &RequestFilter {
             served_only: false,
             reads: Reads::Board(only),
         },
-        from,
-        to,
         |r| {
             let Some((line, sweep)) = r.board_id.and_then(|b| lines.get_mut(&b)) else {
                 return Ok::<_, OpError>(());
