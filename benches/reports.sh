@@ -3,21 +3,32 @@
 #
 #   benches/reports.sh sqlite                  # SQLite in a temporary directory
 #   benches/reports.sh postgres URL            # a fresh, empty PostgreSQL database
+#   SCALE=10 benches/reports.sh sqlite         # a tenth of the data
 #
-# Loads the demo data into an empty database, generates a fleet and a year
-# of bookings with examples/gen_fleet.rs (VEHICLES=2000, BOOKINGS=2000000,
-# ASSETS=3000 by default), restarts a release server and times with
-# hyperfine (RUNS=5) the baseline GET /api/v1/me and each fleet report for
-# the whole year, and the asset-utilisation report, as JSON. Then streams the
-# largest CSV (pool balance by hour, one row per hour of the year) and
-# reports rows per second, and the server's peak RSS (VmHWM) before and
-# after the reports. Needs curl and hyperfine (apt install hyperfine).
+# Builds the data the way a province would be loaded, with the demo
+# generator (docs/import.md): `demo generate --scale SCALE` (default 100:
+# 105 boards, 2,000 vehicles, 2,400 drivers, 30,000 assets) writes the
+# registers as of last year's end and, from the same seed, this year's two
+# million trip requests; `demo load` imports the registers; two accounts
+# are added (admin, the requester of the loaded trips, and manager, who
+# reads the reports); `demo load-bookings` replays the year on the pool —
+# completed or unfulfilled up to now, confirmed (vehicle and driver held) or
+# waitlisted after, 7 % cancelled and 1 % rejected. The manager then files
+# REQUESTS asset requests through the API (default 300: a third ask for an
+# idle asset of another board, the rest buy anyway), for the
+# asset-utilisation report.
+#
+# Then restarts a release server and times with hyperfine (RUNS=5) the
+# baseline GET /api/v1/me and each fleet report for the whole year, and the
+# asset-utilisation report, as JSON. Then streams the largest CSV (pool
+# balance by hour, one row per hour of the year) and reports rows per
+# second, and the server's peak RSS (VmHWM) before and after the reports.
+# Needs curl, python3 and hyperfine (apt install hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}; shift || true
-vehicles=${VEHICLES:-2000}
-bookings=${BOOKINGS:-2000000}
-assets=${ASSETS:-3000}
+scale=${SCALE:-100}
+requests=${REQUESTS:-300}
 runs=${RUNS:-5}
 dir=$(mktemp -d)
 case "$backend" in
@@ -26,42 +37,101 @@ case "$backend" in
     *) echo "usage: $0 sqlite|postgres [URL]" >&2; exit 2 ;;
 esac
 target=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin sharedoffice --example gen_fleet
+cargo build --release --quiet --bin sharedoffice
 bin=$target/release/sharedoffice
+export SHAREDOFFICE_DATABASE_URL="$url" SHAREDOFFICE_DATA_DIR="$dir" RUST_LOG=warn
 port=${PORT:-18091}
 base="http://127.0.0.1:$port"
 server=
 stop() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; server=; }
 trap 'stop; rm -rf "$dir"' EXIT
 start() {
-    SHAREDOFFICE_DATA_DIR="$dir" RUST_LOG=warn "$bin" serve --database "$url" \
-        --bind "127.0.0.1:$port" "$@" > "$dir/server.log" 2>&1 &
+    "$bin" serve --bind "127.0.0.1:$port" "$@" > "$dir/server.log" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do curl -sf "$base/ready" >/dev/null && return; sleep 0.2; done
     echo "the server did not start:" >&2; cat "$dir/server.log" >&2; exit 1
 }
 peak_rss() { awk '/VmHWM/ { print $2 }' "/proc/$server/status"; }
+timed() { local label=$1; shift; /usr/bin/time -f "$label: %e s, peak RSS %M KiB" "$@"; }
 
-# 1. The demo data (boards, users).
-start --demo
-password=$(awk '$1 == "manager" && NF == 4 { print $4 }' "$dir/server.log")
-stop
-[ -n "$password" ] || { echo "no manager password in the demo output" >&2; exit 1; }
+# 1. The province: the registers as the boards hold them (acquired up to
+# last year's end), and this year's demand from the same seed and scale.
+year=$(date +%Y)
+timed "generate registers" "$bin" demo generate --scale "$scale" --year $((year - 1)) \
+    --no-bookings --out "$dir/province" > /dev/null
+timed "generate bookings" "$bin" demo generate --scale "$scale" --year "$year" \
+    --out "$dir/demand" > /dev/null
+timed "load registers" "$bin" demo load "$dir/province" | tail -1
 
-# 2. The fleet, the bookings and the assets.
-/usr/bin/time -f "generation: %e s, peak RSS %M KiB" \
-    "$target/release/examples/gen_fleet" --database "$url" \
-    --vehicles "$vehicles" --bookings "$bookings" --assets "$assets"
+# 2. The accounts: admin requests the loaded trips, manager reads the reports.
+password="báo cáo đo tải $year"
+for who in admin:admin:"Quản trị hệ thống" manager:manager:"Lãnh đạo Văn phòng"; do
+    IFS=: read -r username role full_name <<< "$who"
+    printf '%s\n' "$password" |
+        "$bin" user add --username "$username" --role "$role" --full-name "$full_name" > /dev/null
+done
+
+# 3. The year of trip requests.
+timed "load bookings" "$bin" demo load-bookings "$dir/demand" --requester admin \
+    --progress-every 1000000
 if [ "$backend" = postgres ]; then psql -q "$url" -c 'VACUUM ANALYZE'; fi
-echo "database: $backend, $(nproc) cores, $(du -sh "$dir" | cut -f1) in $dir"
 
-# 3. The reports, as JSON, for the whole year.
+login() {
+    curl -sf "$base/api/v1/auth/login" -H 'content-type: application/json' \
+        -d "{\"username\":\"manager\",\"password\":\"$password\"}" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+# 4. Open asset requests, filed by the manager for the boards.
+start
+token=$(login)
+python3 - "$base" "$token" "$requests" <<'PY'
+import json, sys, urllib.request
+base, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def call(method, path, body=None):
+    req = urllib.request.Request(base + path, method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"authorization": "Bearer " + token, "content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+def pages(path):
+    out, cursor = [], None
+    while True:
+        sep = "&" if "?" in path else "?"
+        _, page = call("GET", path + sep + "limit=500" + (f"&cursor={cursor}" if cursor else ""))
+        out += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return out
+boards = [b["id"] for b in pages("/api/v1/boards")]
+idle = pages("/api/v1/assets?status=idle")
+categories = sorted({a["category"] for a in idle}) or ["computer"]
+filed = {}
+for i in range(n):
+    board = boards[(i * 7) % len(boards)]
+    others = [a for a in idle[i::97] if a["custodian_board_id"] != board]
+    if i % 3 == 0 and others:
+        body = {"kind": "transfer_in", "board_id": board, "asset_id": others[0]["id"],
+                "description": f"Nhận tài sản không sử dụng (đề nghị {i + 1})"}
+    else:
+        body = {"kind": "procurement", "board_id": board,
+                "category": categories[i % len(categories)], "buy_anyway": True,
+                "amount": str(5_000_000 + (i * 1_700_000) % 40_000_000),
+                "description": f"Đề nghị mua sắm số {i + 1}"}
+    status, _ = call("POST", "/api/v1/asset-requests", body)
+    filed[status] = filed.get(status, 0) + 1
+print(f"asset requests: {filed} ({len(idle)} idle assets, {len(boards)} boards)")
+PY
+stop
+echo "database: $backend, scale $scale, $(nproc) cores, $(du -sh "$dir" | cut -f1) in $dir"
+
+# 5. The reports, as JSON, for the whole year.
 start
 rss_start=$(peak_rss)
-token=$(curl -sf "$base/api/v1/auth/login" -H 'content-type: application/json' \
-    -d "{\"username\":\"manager\",\"password\":\"$password\"}" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-year=$(date +%Y)
+token=$(login)
 range="from=$year-01-01&to=$year-12-31"
 get() { echo "curl -sf -o /dev/null -H 'authorization: Bearer $token' '$base/api/v1/$1'"; }
 hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$dir/reports.json" \
@@ -74,7 +144,7 @@ hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$dir/reports.js
     -n asset-utilisation "$(get "reports/asset-utilisation")"
 rss_json=$(peak_rss)
 
-# 4. CSV streaming: pool balance by hour, the largest report (8,760 rows a year).
+# 6. CSV streaming: pool balance by hour, the largest report (8,760 rows a year).
 csv_url="$base/api/v1/reports/pool-balance?$range&bucket=hour&format=csv"
 for i in 1 2 3; do
     curl -sf -o "$dir/pool.csv" -w '%{time_starttransfer} %{time_total}\n' \

@@ -3,7 +3,8 @@
 //! Against a running server started on an empty database with
 //! `SHAREDOFFICE_ADMIN_PASSWORD` set, it creates six boards, a dispatcher
 //! and one clerk per board, registers the vehicles and drivers through the
-//! API, measures a baseline (`GET /api/v1/me`: sign-in check plus one read)
+//! API (with `--registered`, the pool `sharedoffice demo load` registered
+//! is used: only the dispatcher and the clerks are added), measures a baseline (`GET /api/v1/me`: sign-in check plus one read)
 //! and then books trips from concurrent clients. With `--database` it runs
 //! the post-run check for overlapping active bookings directly in SQL.
 //!
@@ -44,6 +45,10 @@ struct Args {
     /// Database of the server, for the post-run overlap check.
     #[arg(long)]
     database: Option<String>,
+    /// The boards, vehicles and drivers are already registered (e.g. by
+    /// `sharedoffice demo load`): only add the dispatcher and the clerks.
+    #[arg(long)]
+    registered: bool,
 }
 
 const PASSWORD: &str = "mật khẩu đo tải 2026";
@@ -129,7 +134,22 @@ fn report(name: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
 async fn setup(client: &Client, args: &Args) -> Vec<String> {
     let admin = client.login("admin", &args.admin_password).await;
     let mut board_ids = Vec::new();
-    for code in BOARDS {
+    if args.registered {
+        let (status, body) = client
+            .call("GET", "/api/v1/boards?limit=500", Some(&admin), None)
+            .await;
+        assert_eq!(status, 200, "boards: {body}");
+        for code in BOARDS {
+            let board = body["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|b| b["code"] == code)
+                .unwrap_or_else(|| panic!("board {code} is not registered"));
+            board_ids.push(board["id"].as_str().expect("id").to_owned());
+        }
+    }
+    for code in BOARDS.iter().filter(|_| !args.registered) {
         let (status, body) = client
             .call(
                 "POST",
@@ -164,7 +184,12 @@ async fn setup(client: &Client, args: &Args) -> Vec<String> {
     }
     let desk = client.login("dispatcher", PASSWORD).await;
     let categories = ["sedan", "sedan", "suv", "van", "minibus", "pickup"];
-    for i in 0..args.vehicles {
+    let (vehicles, drivers) = if args.registered {
+        (0, 0)
+    } else {
+        (args.vehicles, args.drivers)
+    };
+    for i in 0..vehicles {
         let category = categories[i % categories.len()];
         let seats = match category {
             "sedan" => 5,
@@ -189,7 +214,7 @@ async fn setup(client: &Client, args: &Args) -> Vec<String> {
             .await;
         assert_eq!(status, 201, "vehicle {plate}: {body}");
     }
-    for i in 0..args.drivers {
+    for i in 0..drivers {
         let class = ["B", "B", "D2", "D"][i % 4];
         let (status, body) = client
             .call(
@@ -223,12 +248,19 @@ async fn run(args: Args) {
     });
     let started = Instant::now();
     let tokens = Rc::new(setup(&client, &args).await);
-    println!(
-        "setup: 6 boards, {} vehicles, {} drivers registered through the API in {:.1} s",
-        args.vehicles,
-        args.drivers,
-        started.elapsed().as_secs_f64()
-    );
+    if args.registered {
+        println!(
+            "setup: dispatcher and 6 clerks added to the registered pool in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    } else {
+        println!(
+            "setup: 6 boards, {} vehicles, {} drivers registered through the API in {:.1} s",
+            args.vehicles,
+            args.drivers,
+            started.elapsed().as_secs_f64()
+        );
+    }
 
     // Baseline: the cheapest authenticated request, same concurrency.
     let per_client = args.baseline_requests / args.clients;

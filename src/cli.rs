@@ -125,9 +125,11 @@ pub enum DemoCommand {
     /// Create the boards of DIR/boards.csv that do not exist yet and import
     /// every board's registers from DIR/<CODE>/ through the import.
     Load { dir: PathBuf },
-    /// Replay DIR/bookings.csv (a past year of trip requests) on the pool
-    /// and store each as completed or unfulfilled, for report benchmarks.
-    /// Only into a pool without past bookings.
+    /// Replay DIR/bookings.csv (a year of trip requests) on the pool and
+    /// store each as it turned out — completed or unfulfilled once over,
+    /// confirmed or waitlisted if still to come, cancelled or rejected as
+    /// the file says — for report benchmarks. Only into a pool without
+    /// past bookings.
     LoadBookings {
         /// The generated directory, or the bookings file itself.
         path: PathBuf,
@@ -369,10 +371,15 @@ fn load_bookings(
         &mut progress,
     )?;
     println!(
-        "Loaded {} bookings: {} completed, {} unfulfilled ({} ms).",
+        "Loaded {} bookings: {} completed, {} unfulfilled, {} confirmed, {} waitlisted, \
+         {} cancelled, {} rejected ({} ms).",
         loaded.rows,
         loaded.completed,
         loaded.unfulfilled,
+        loaded.confirmed,
+        loaded.waitlisted,
+        loaded.cancelled,
+        loaded.rejected,
         started.elapsed().as_millis()
     );
     Ok(())

@@ -593,7 +593,11 @@ fn day_weight(d: NaiveDate) -> u64 {
     w
 }
 
-/// Bookings of the year: `board_code,starts_at,ends_at,passengers,purpose,destination,category_wish`.
+/// Bookings of the year: `board_code,starts_at,ends_at,passengers,purpose,destination,category_wish,status`.
+/// `status` is empty for a request that went ahead, else `cancelled` (7 %,
+/// withdrawn by the board) or `rejected` (1 %, refused by a manager); it is
+/// drawn from a stream of its own, so the requests themselves are the same
+/// with or without it.
 fn write_bookings(
     path: &Path,
     boards: &[Board],
@@ -601,6 +605,7 @@ fn write_bookings(
     total: u64,
     year: i32,
     rng: &mut Rng,
+    fates: &mut Rng,
 ) -> anyhow::Result<u64> {
     let first = NaiveDate::from_ymd_opt(year, 1, 1).context("year out of range")?;
     let days: Vec<NaiveDate> = (0..366)
@@ -622,6 +627,7 @@ fn write_bookings(
         "purpose",
         "destination",
         "category_wish",
+        "status",
     ])?;
     // Morning peak, a smaller one after lunch.
     let hours: [(u32, u64); 10] = [
@@ -684,7 +690,13 @@ fn write_bookings(
             ));
         }
         trips.sort_by_key(|t| (t.0, t.1));
-        for t in trips {
+        for mut t in trips {
+            let status = match fates.below(100) {
+                0..=6 => "cancelled",
+                7 => "rejected",
+                _ => "",
+            };
+            t.2.push(status.to_owned());
             w.write_record(&t.2)?;
         }
     }
@@ -773,6 +785,7 @@ pub fn write(out: &Path, settings: &Settings) -> anyhow::Result<Vec<(PathBuf, u6
     if settings.bookings {
         let path = out.join("bookings.csv");
         let mut rng = Rng::new(seed, 0);
+        let mut fates = Rng::new(seed, u64::MAX);
         let n = write_bookings(
             &path,
             &boards,
@@ -780,6 +793,7 @@ pub fn write(out: &Path, settings: &Settings) -> anyhow::Result<Vec<(PathBuf, u6
             20_000 * scale,
             year,
             &mut rng,
+            &mut fates,
         )?;
         written.push((path, n));
     }

@@ -53,36 +53,43 @@ pub fn record(conn: &mut DbConn, change: &Change<'_>, now: DateTime<Utc>) -> Que
     Ok(id)
 }
 
-/// Appends many entries at once (a bulk import), in multi-row inserts.
+/// Appends many entries at once (a bulk import): multi-row INSERTs on
+/// SQLite, one `COPY` on PostgreSQL.
 pub fn record_many(
     conn: &mut DbConn,
     changes: &[Change<'_>],
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    for chunk in changes.chunks(super::BATCH_ROWS) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|change| {
-                (
-                    audit_log::id.eq(Uuid::now_v7().to_string()),
-                    audit_log::occurred_at.eq(to_db_time(now)),
-                    audit_log::actor_id.eq(change.actor.user_id.map(|u| u.to_string())),
-                    audit_log::actor.eq(change.actor.name.clone()),
-                    audit_log::action.eq(change.action.to_owned()),
-                    audit_log::entity_type.eq(change.entity_type.to_owned()),
-                    audit_log::entity_id.eq(change.entity_id.to_string()),
-                    audit_log::board_id.eq(change.board_id.map(|b| b.to_string())),
-                    audit_log::before_state.eq(change.before.as_ref().map(ToString::to_string)),
-                    audit_log::after_state.eq(change.after.as_ref().map(ToString::to_string)),
-                    audit_log::request_id.eq(change.actor.request_id.clone()),
-                )
-            })
-            .collect();
-        let insert = diesel::insert_into(audit_log::table).values(rows);
-        match conn {
-            DbConn::Sqlite(c) => insert.execute(c)?,
-            DbConn::Postgres(c) => insert.execute(c)?,
-        };
+    let row = |change: &Change<'_>| {
+        (
+            audit_log::id.eq(Uuid::now_v7().to_string()),
+            audit_log::occurred_at.eq(to_db_time(now)),
+            audit_log::actor_id.eq(change.actor.user_id.map(|u| u.to_string())),
+            audit_log::actor.eq(change.actor.name.clone()),
+            audit_log::action.eq(change.action.to_owned()),
+            audit_log::entity_type.eq(change.entity_type.to_owned()),
+            audit_log::entity_id.eq(change.entity_id.to_string()),
+            audit_log::board_id.eq(change.board_id.map(|b| b.to_string())),
+            audit_log::before_state.eq(change.before.as_ref().map(ToString::to_string)),
+            audit_log::after_state.eq(change.after.as_ref().map(ToString::to_string)),
+            audit_log::request_id.eq(change.actor.request_id.clone()),
+        )
+    };
+    match conn {
+        DbConn::Sqlite(c) => {
+            for chunk in changes.chunks(super::BATCH_ROWS) {
+                let rows: Vec<_> = chunk.iter().map(row).collect();
+                diesel::insert_into(audit_log::table)
+                    .values(rows)
+                    .execute(c)?;
+            }
+        }
+        DbConn::Postgres(c) => {
+            let rows: Vec<_> = changes.iter().map(row).collect();
+            diesel::copy_from(audit_log::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
     }
     Ok(())
 }

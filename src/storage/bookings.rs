@@ -348,8 +348,10 @@ pub fn driver_trips(
         .collect()
 }
 
-/// A past trip to store as it happened (a replayed year of demand): served
-/// and completed, or unmet.
+/// A trip request of a replayed year of demand, stored as it turned out:
+/// completed or unfulfilled when it is over, confirmed (its vehicle and
+/// driver held with [`crate::storage::occupancy::hold_many`]) or waitlisted
+/// when it is not, or cancelled or rejected.
 pub struct PastTrip {
     pub id: Uuid,
     pub board_id: Uuid,
@@ -368,7 +370,8 @@ pub struct PastTrip {
     pub fuel_centi: Option<i64>,
 }
 
-/// Inserts past trips in multi-row INSERTs (no occupancy: none is active).
+/// Inserts replayed trips in multi-row INSERTs; the occupancy of the
+/// confirmed ones is written by the caller.
 pub fn insert_past_many(
     conn: &mut DbConn,
     trips: &[PastTrip],
@@ -411,8 +414,9 @@ pub fn insert_past_many(
                         bookings::fuel_flagged.eq(done.then_some(false)),
                         bookings::started_at.eq(done.then(|| to_db_time(t.range.start()))),
                         bookings::completed_at.eq(done.then(|| to_db_time(t.range.end()))),
-                        bookings::created_at
-                            .eq(to_db_time(t.range.start() - chrono::Duration::days(2))),
+                        bookings::created_at.eq(to_db_time(
+                            (t.range.start() - chrono::Duration::days(2)).min(now),
+                        )),
                         bookings::updated_at.eq(to_db_time(now)),
                     ),
                 )

@@ -107,6 +107,41 @@ pub fn hold_booking(
     }
 }
 
+/// Holds the vehicle and the driver of many bookings at once (a replayed
+/// year of demand), in multi-row INSERTs. The database still refuses any
+/// overlap; a clash is an error here, not a retry.
+pub fn hold_many(conn: &mut DbConn, holds: &[(Uuid, Uuid, Uuid, TimeRange)]) -> QueryResult<()> {
+    let rows: Vec<_> = holds
+        .iter()
+        .flat_map(|(booking, vehicle, driver, window)| {
+            [
+                (Some(vehicle.to_string()), None),
+                (None, Some(driver.to_string())),
+            ]
+            .map(|(vehicle_id, driver_id)| {
+                (
+                    occupancy::id.eq(Uuid::now_v7().to_string()),
+                    occupancy::vehicle_id.eq(vehicle_id),
+                    occupancy::driver_id.eq(driver_id),
+                    occupancy::booking_id.eq(Some(booking.to_string())),
+                    occupancy::block_id.eq(None::<String>),
+                    occupancy::starts_at.eq(to_db_time(window.start())),
+                    occupancy::ends_at.eq(to_db_time(window.end())),
+                    occupancy::long_hold.eq(window.duration() > chrono::Duration::days(1)),
+                )
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(super::BATCH_ROWS) {
+        let insert = diesel::insert_into(occupancy::table).values(chunk.to_vec());
+        match conn {
+            DbConn::Sqlite(c) => insert.execute(c)?,
+            DbConn::Postgres(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
+}
+
 /// Holds a vehicle or a driver for a block.
 pub fn hold_block(
     conn: &mut DbConn,

@@ -617,8 +617,30 @@ fn a_generated_year_of_bookings_is_replayed_on_the_pool() {
         &mut conn,
         "SELECT COUNT(*) AS n FROM bookings WHERE status = 'unfulfilled'",
     );
-    assert_eq!(completed + unfulfilled, 20_000);
+    let file = std::fs::read_to_string(out.join("bookings.csv")).unwrap();
+    let in_file = |status: &str| {
+        file.lines()
+            .filter(|l| l.ends_with(&format!(",{status}")))
+            .count() as i64
+    };
+    let cancelled = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM bookings WHERE status = 'cancelled'",
+    );
+    let rejected = count(
+        &mut conn,
+        "SELECT COUNT(*) AS n FROM bookings WHERE status = 'rejected'",
+    );
+    assert_eq!(cancelled, in_file("cancelled"));
+    assert_eq!(rejected, in_file("rejected"));
+    assert!(
+        cancelled > 20_000 * 5 / 100 && rejected > 0,
+        "{cancelled} cancelled, {rejected} rejected"
+    );
+    // A year that is over: nothing is confirmed, waiting or holding a car.
+    assert_eq!(completed + unfulfilled + cancelled + rejected, 20_000);
     assert!(completed > 10_000, "{completed} completed");
+    assert_eq!(count(&mut conn, "SELECT COUNT(*) AS n FROM occupancy"), 0);
     for resource in ["vehicle_id", "driver_id"] {
         let overlaps = count(
             &mut conn,
@@ -629,4 +651,122 @@ fn a_generated_year_of_bookings_is_replayed_on_the_pool() {
         );
         assert_eq!(overlaps, 0, "no {resource} serves two trips at once");
     }
+}
+
+/// A year still to come: what the pool can serve is confirmed and holds its
+/// vehicle and driver (the database checking every hold), the rest waits.
+#[test]
+fn a_year_to_come_is_replayed_as_confirmed_trips_holding_their_cars() {
+    use diesel::RunQueryDsl;
+    let db = TestDb::fresh();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let out = dir.join("province");
+    let o = out.to_str().unwrap();
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let (last_year, next_year) = ((year - 1).to_string(), (year + 1).to_string());
+    // The registers as of last year's end (nothing acquired in the future),
+    // the demand of next year from the same seed and scale.
+    let demand = dir.join("demand");
+    let d = demand.to_str().unwrap();
+    for args in [
+        &[
+            "demo",
+            "generate",
+            "--scale",
+            "1",
+            "--year",
+            &last_year,
+            "--no-bookings",
+            "--out",
+            o,
+        ][..],
+        &[
+            "demo", "generate", "--scale", "1", "--year", &next_year, "--out", d,
+        ][..],
+        &["demo", "load", o][..],
+    ] {
+        let (ok, _, err) = run(&db, dir, args);
+        assert!(ok, "{err}");
+    }
+    let mut add = sharedoffice(&db, dir)
+        .args([
+            "user",
+            "add",
+            "--username",
+            "dispatcher",
+            "--full-name",
+            "Phạm Văn Đức",
+            "--role",
+            "dispatcher",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        writeln!(add.stdin.take().unwrap(), "một mật khẩu đủ dài").unwrap();
+    }
+    assert!(add.wait().unwrap().success());
+    let (ok, stdout, err) = run(
+        &db,
+        dir,
+        &["demo", "load-bookings", d, "--requester", "dispatcher"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        stdout.starts_with("Loaded 20000 bookings: 0 completed, 0 unfulfilled, "),
+        "{stdout}"
+    );
+
+    let mut conn = db.connect();
+    let count = |conn: &mut sharedoffice::storage::DbConn, sql: &str| -> i64 {
+        let rows: Vec<Count> = diesel::sql_query(sql).load(conn).unwrap();
+        rows[0].n
+    };
+    let by = |conn: &mut sharedoffice::storage::DbConn, status: &str| {
+        count(
+            conn,
+            &format!("SELECT COUNT(*) AS n FROM bookings WHERE status = '{status}'"),
+        )
+    };
+    let confirmed = by(&mut conn, "confirmed");
+    let waitlisted = by(&mut conn, "waitlisted");
+    let cancelled = by(&mut conn, "cancelled");
+    let rejected = by(&mut conn, "rejected");
+    assert_eq!(confirmed + waitlisted + cancelled + rejected, 20_000);
+    assert!(
+        confirmed > 10_000 && waitlisted > 0,
+        "{confirmed} confirmed, {waitlisted} waitlisted"
+    );
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM bookings WHERE status = 'confirmed' \
+             AND (vehicle_id IS NULL OR driver_id IS NULL OR odometer_end IS NOT NULL)"
+        ),
+        0
+    );
+    // One vehicle hold and one driver hold per confirmed trip, none for the others.
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM occupancy o JOIN bookings b ON b.id = o.booking_id \
+             WHERE b.status = 'confirmed' AND (o.vehicle_id = b.vehicle_id OR o.driver_id = b.driver_id)"
+        ),
+        2 * confirmed
+    );
+    assert_eq!(
+        count(&mut conn, "SELECT COUNT(*) AS n FROM occupancy"),
+        2 * confirmed
+    );
+    // Requests are never made in the future.
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT COUNT(*) AS n FROM bookings WHERE created_at > updated_at"
+        ),
+        0
+    );
 }

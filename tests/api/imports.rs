@@ -457,3 +457,95 @@ async fn the_documented_samples_import_cleanly() {
         assert_eq!(counts(&res.json()), (3, 3, 0, 0, 0), "{kind}");
     }
 }
+
+/// An asset register of `n` rows; `last` replaces the cells of the last row.
+fn asset_register(n: usize, last: Option<&str>) -> String {
+    let mut csv = String::from(
+        "code,name,category,original_cost,accumulated_wear,acquired_on,location,status\n",
+    );
+    for i in 1..=n {
+        if i == n
+            && let Some(row) = last
+        {
+            csv.push_str(row);
+            csv.push('\n');
+            continue;
+        }
+        csv.push_str(&format!(
+            "BTC-TS-{i:05},Tài sản số {i},computer,{},0,2024-03-{:02},Phòng {},in_use\n",
+            1_000_000 + i * 1_000,
+            i % 28 + 1,
+            100 + i % 40
+        ));
+    }
+    csv
+}
+
+/// Assets, their `registered` history rows and their `import` audit
+/// entries, counted in the database.
+fn written(app: &TestApp) -> (i64, i64, i64, Vec<String>) {
+    use diesel::prelude::*;
+    use sharedoffice::storage::schema::{asset_history, assets, audit_log};
+    let mut conn = app.db.connect();
+    let codes: Vec<String> = assets::table
+        .select(assets::code)
+        .order(assets::code.asc())
+        .load(&mut conn)
+        .unwrap();
+    let history: i64 = asset_history::table
+        .filter(asset_history::kind.eq("registered"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    let audit: i64 = audit_log::table
+        .filter(audit_log::action.eq("import"))
+        .filter(audit_log::entity_type.eq("asset"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    (codes.len() as i64, history, audit, codes)
+}
+
+/// More rows than one write batch (2,500 assets, written 250 rows per
+/// statement on SQLite, by COPY on PostgreSQL): every row lands with its
+/// history and audit entry; a problem in the very last row keeps nothing;
+/// a dry run reports what the real run does; a re-import writes nothing.
+#[actix_web::test]
+async fn a_register_larger_than_a_write_batch_lands_whole_or_not_at_all() {
+    let app = spawn_app().await;
+    let n = 2 * 2_500 + 7;
+
+    let broken = asset_register(
+        n,
+        Some("BTC-TS-LAST,Tài sản cuối,computer,0,0,2024-03-01,Kho,in_use"),
+    );
+    let res = app.import("finance", "assets", "board=BTC", &broken).await;
+    let problem = res.problem(422, "import_rejected");
+    let errors = problem["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert_eq!(errors[0]["code"], "amount_not_positive");
+    assert_eq!(errors[0]["field"], format!("rows[{}].original_cost", n + 1));
+    assert_eq!(written(&app).0, 0);
+
+    let good = asset_register(n, None);
+    let dry = app
+        .import("finance", "assets", "board=BTC&dry_run=true", &good)
+        .await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    assert_eq!(counts(&dry.json()), (n as u64, n as u64, 0, 0, 0));
+    assert_eq!(written(&app).0, 0);
+
+    let res = app.import("finance", "assets", "board=BTC", &good).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(counts(&res.json()), (n as u64, n as u64, 0, 0, 0));
+    let (count, history, audit, codes) = written(&app);
+    assert_eq!((count, history, audit), (n as i64, n as i64, n as i64));
+    let expected: Vec<String> = (1..=n).map(|i| format!("BTC-TS-{i:05}")).collect();
+    assert_eq!(codes, expected);
+
+    let again = app.import("finance", "assets", "board=BTC", &good).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(counts(&again.json()), (n as u64, 0, n as u64, 0, 0));
+    let (count, history, audit, _) = written(&app);
+    assert_eq!((count, history, audit), (n as i64, n as i64, n as i64));
+}

@@ -251,3 +251,107 @@ fn demo_data_loads_only_into_an_empty_database() {
     assert_eq!(codes, ["BDV", "BNC", "BTC", "BTG", "UBKT", "VP"]);
     assert!(sharedoffice::demo::load(&mut conn).unwrap().is_none());
 }
+
+/// Bulk writes (the import's assets, their history and audit entries) are
+/// several statements: a failure in the last row of the last one leaves
+/// nothing of the earlier ones once the transaction rolls back.
+#[test]
+fn a_bulk_write_failing_in_its_last_row_keeps_nothing() {
+    use sharedoffice::domain::assets::{AssetCode, AssetStatus};
+    use sharedoffice::domain::audit::Actor;
+    use sharedoffice::domain::board::{BoardCode, BoardName};
+    use sharedoffice::storage::assets::{history, register};
+    use sharedoffice::storage::audit::{self, Change};
+    use sharedoffice::storage::schema::{asset_history, assets, audit_log};
+
+    let db = TestDb::fresh();
+    let mut conn = db.connect();
+    run_migrations(&mut conn).unwrap();
+    let actor = Actor::system();
+    let board = sharedoffice::ops::organisation::create_board(
+        &mut conn,
+        &actor,
+        &BoardCode::parse("BTC").unwrap(),
+        &BoardName::parse("Ban Tổ chức").unwrap(),
+    )
+    .unwrap();
+    let category = register::categories(&mut conn).unwrap().remove(0);
+    let now = sharedoffice::clock::now();
+    let n = 2_600;
+    let list = |last_code: &str| -> Vec<register::Asset> {
+        (1..=n)
+            .map(|i| {
+                let code = if i == n {
+                    last_code.to_owned()
+                } else {
+                    format!("BTC-TS-{i:05}")
+                };
+                register::Asset {
+                    id: uuid::Uuid::now_v7(),
+                    code: AssetCode::parse(&code).unwrap(),
+                    name: format!("Tài sản số {i}"),
+                    category_id: category.id,
+                    unit: category.unit.clone(),
+                    original_cost: Money::parse("1000000").unwrap(),
+                    accumulated_wear: Money::parse("0").unwrap(),
+                    acquired_on: chrono::NaiveDate::from_ymd_opt(2024, 3, 1).unwrap(),
+                    wear_rate: category.wear_rate,
+                    custodian_board_id: board.id,
+                    location: "Kho".to_owned(),
+                    status: AssetStatus::InUse,
+                    origin_board_id: board.id,
+                    disposed_on: None,
+                    created_at: now,
+                    updated_at: now,
+                }
+            })
+            .collect()
+    };
+    let write = |conn: &mut storage::DbConn, list: &[register::Asset]| {
+        storage::write_tx(conn, |c| -> diesel::QueryResult<()> {
+            register::insert_many(c, list)?;
+            history::append_registered_many(c, list, "test", &actor, now)?;
+            let changes: Vec<Change<'_>> = list
+                .iter()
+                .map(|a| Change {
+                    actor: &actor,
+                    action: "import",
+                    entity_type: "asset",
+                    entity_id: a.id,
+                    board_id: Some(board.id),
+                    before: None,
+                    after: Some(serde_json::json!({"code": a.code.as_str()})),
+                })
+                .collect();
+            audit::record_many(c, &changes, now)
+        })
+    };
+    let counts = |conn: &mut storage::DbConn| -> (i64, i64, i64) {
+        (
+            assets::table.count().get_result(conn).unwrap(),
+            asset_history::table.count().get_result(conn).unwrap(),
+            audit_log::table
+                .filter(audit_log::action.eq("import"))
+                .count()
+                .get_result(conn)
+                .unwrap(),
+        )
+    };
+
+    // The last asset repeats the first one's code: the unique index refuses it.
+    let err = write(&mut conn, &list("BTC-TS-00001")).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            )
+        ),
+        "{err:?}"
+    );
+    assert_eq!(counts(&mut conn), (0, 0, 0));
+
+    write(&mut conn, &list("BTC-TS-LAST")).unwrap();
+    assert_eq!(counts(&mut conn), (n as i64, n as i64, n as i64));
+}

@@ -180,7 +180,18 @@ pub fn parse(bytes: &[u8], ctx: &Context<'_>) -> Parsed<AssetRecord> {
         let name = c.required("name", |s| text::bounded("Name", s, 1, 200));
         let category = c.required("category", category);
         let unit = c.optional("unit", |s| text::bounded("Unit", s, 1, 40));
-        let cost = c.required("original_cost", money("The original cost"));
+        let cost = c.required("original_cost", |raw| {
+            let m = money("The original cost")(raw)?;
+            if m.to_minor() == 0 {
+                return Err(ParseError::new(
+                    "amount_not_positive",
+                    "The original cost must be more than 0: an asset that cost nothing is not \
+                     on the books."
+                        .to_owned(),
+                ));
+            }
+            Ok(m)
+        });
         let wear = c.optional("accumulated_wear", money("Accumulated wear"));
         let acquired = c.required("acquired_on", super::drivers::date);
         let rate = c.optional("wear_rate", wear_rate);
@@ -271,7 +282,8 @@ mod tests {
         };
         let csv = "code,name,category,original_cost,accumulated_wear,acquired_on,location\n\
                    A1,X,boat,-5,,2026-01-01,P1\n\
-                   A2,X,projector,100,200,2027-01-01,P1\n";
+                   A2,X,projector,100,200,2027-01-01,P1\n\
+                   A3,X,projector,0,,2026-01-01,P1\n";
         let p = parse(csv.as_bytes(), &ctx);
         let got: Vec<(usize, &str)> = p
             .problems
@@ -285,6 +297,7 @@ mod tests {
                 (2, "negative_amount"),
                 (3, "date_in_future"),
                 (3, "wear_exceeds_cost"),
+                (4, "amount_not_positive"),
             ]
         );
     }

@@ -9,6 +9,7 @@
 //! | `purpose` | Mục đích | required |
 //! | `destination` | Nơi đến | required |
 //! | `category_wish` | Loại xe | optional |
+//! | `status` | Trạng thái, Tình trạng | optional: empty (the request went ahead), `cancelled` (Đã hủy) or `rejected` (Từ chối) |
 
 use chrono::{DateTime, Utc};
 
@@ -56,7 +57,41 @@ pub const COLUMNS: &[Column] = &[
         names: &["loại xe"],
         required: false,
     },
+    Column {
+        key: "status",
+        names: &["trạng thái", "tình trạng"],
+        required: false,
+    },
 ];
+
+/// What became of a request before any car was looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It went ahead: served if the pool could, else unmet.
+    Requested,
+    /// Withdrawn by the board.
+    Cancelled,
+    /// Refused by a manager.
+    Rejected,
+}
+
+fn outcome(raw: &str) -> Result<Outcome, ParseError> {
+    const NAMES: &[(&str, Outcome)] = &[
+        ("cancelled", Outcome::Cancelled),
+        ("canceled", Outcome::Cancelled),
+        ("đã hủy", Outcome::Cancelled),
+        ("rejected", Outcome::Rejected),
+        ("từ chối", Outcome::Rejected),
+    ];
+    super::keyword(raw, NAMES).ok_or_else(|| {
+        ParseError::new(
+            "invalid_status",
+            format!(
+                "'{raw}' is not a request status: leave it empty, or write cancelled or rejected."
+            ),
+        )
+    })
+}
 
 /// A trip request of the past.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +102,7 @@ pub struct PastRequest {
     pub purpose: String,
     pub destination: String,
     pub category_wish: Option<VehicleCategory>,
+    pub outcome: Outcome,
 }
 
 fn instant(raw: &str) -> Result<DateTime<Utc>, ParseError> {
@@ -95,6 +131,7 @@ pub fn parse_row(c: &mut Cells<'_>) -> Option<PastRequest> {
     let purpose = c.required("purpose", |s| text::bounded("Purpose", s, 1, 500));
     let destination = c.required("destination", |s| text::bounded("Destination", s, 1, 200));
     let wish = c.optional("category_wish", VehicleCategory::parse);
+    let status = c.optional("status", outcome);
     let range = match (starts, ends) {
         (Some(s), Some(e)) => match TimeRange::new(s, e) {
             Ok(r) => Some(r),
@@ -112,5 +149,6 @@ pub fn parse_row(c: &mut Cells<'_>) -> Option<PastRequest> {
         purpose: purpose?,
         destination: destination?,
         category_wish: wish?,
+        outcome: status?.unwrap_or(Outcome::Requested),
     })
 }

@@ -1,7 +1,9 @@
-//! Loading a past year of trip requests (`bookings.csv` of `demo generate`)
-//! for report benchmarks: each request replayed on the pool in start order
-//! ([`crate::domain::fleet::history`]) and stored completed or unfulfilled,
-//! in one transaction.
+//! Loading a year of trip requests (`bookings.csv` of `demo generate`) for
+//! report benchmarks: each request replayed on the pool in start order
+//! ([`crate::domain::fleet::history`]) and stored as it turned out, in one
+//! transaction: completed or unfulfilled once over; confirmed (vehicle and
+//! driver held, the database checking every hold) or waitlisted while it is
+//! still to come or running; cancelled or rejected as the file says.
 
 use std::collections::HashMap;
 
@@ -14,10 +16,11 @@ use crate::domain::fleet::booking::BookingStatus;
 use crate::domain::fleet::driver::DriverStatus;
 use crate::domain::fleet::history::{PoolDriver, PoolVehicle, Replay, Served, trip_km};
 use crate::domain::fleet::vehicle::VehicleStatus;
+use crate::domain::import::bookings::Outcome;
 use crate::domain::import::{Problem, Stream, bookings as rows};
 use crate::domain::user::Username;
 use crate::storage::bookings::{self, PastTrip};
-use crate::storage::{DbConn, audit, boards, drivers, users, vehicles, write_tx};
+use crate::storage::{DbConn, audit, boards, drivers, occupancy, users, vehicles, write_tx};
 
 /// What a load did.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +28,12 @@ pub struct Loaded {
     pub rows: usize,
     pub completed: usize,
     pub unfulfilled: usize,
+    /// Served, still to come or running: their vehicle and driver are held.
+    pub confirmed: usize,
+    /// Not served and still to come.
+    pub waitlisted: usize,
+    pub cancelled: usize,
+    pub rejected: usize,
 }
 
 /// Loads past trip requests read from `input` (separator `delimiter`),
@@ -76,6 +85,7 @@ pub fn load(
         let mut stream = Stream::open(input, delimiter, rows::COLUMNS).map_err(problems)?;
         let mut loaded = Loaded::default();
         let mut batch: Vec<PastTrip> = Vec::with_capacity(5000);
+        let mut holds = Vec::new();
         let mut last_start = None;
         while let Some(row) = stream.next_row(rows::parse_row) {
             let row = row.map_err(problems)?;
@@ -101,12 +111,6 @@ pub fn load(
                 }
             };
             let minutes = r.range.duration().num_minutes();
-            let served = replay.serve(
-                &r.range,
-                ctx.last_day(&r.range),
-                r.passengers,
-                r.category_wish,
-            );
             let mut trip = PastTrip {
                 id: Uuid::now_v7(),
                 board_id,
@@ -124,32 +128,66 @@ pub fn load(
                 odometer: None,
                 fuel_centi: None,
             };
-            match served {
-                Served::Assigned { vehicle, driver } => {
-                    let km = trip_km(minutes);
-                    let start = odometer.get(&vehicle).copied().unwrap_or(0);
-                    odometer.insert(vehicle, start + km);
-                    trip.status = BookingStatus::Completed;
-                    trip.vehicle_id = Some(vehicle);
-                    trip.driver_id = Some(driver);
-                    trip.odometer = Some((start, start + km));
-                    trip.fuel_centi = Some(km * norms.get(&vehicle).copied().unwrap_or(0) / 100);
-                    loaded.completed += 1;
+            let over = r.range.end() <= ctx.now;
+            match r.outcome {
+                Outcome::Cancelled => {
+                    trip.status = BookingStatus::Cancelled;
+                    trip.status_reason = Some("Cancelled by the board.".to_owned());
+                    loaded.cancelled += 1;
                 }
-                Served::Unmet(reason) => {
-                    trip.status_reason = Some(reason.to_owned());
-                    loaded.unfulfilled += 1;
+                Outcome::Rejected => {
+                    trip.status = BookingStatus::Rejected;
+                    trip.status_reason = Some("Refused by a manager.".to_owned());
+                    loaded.rejected += 1;
                 }
+                Outcome::Requested => match replay.serve(
+                    &r.range,
+                    ctx.last_day(&r.range),
+                    r.passengers,
+                    r.category_wish,
+                ) {
+                    Served::Assigned { vehicle, driver } if over => {
+                        let km = trip_km(minutes);
+                        let start = odometer.get(&vehicle).copied().unwrap_or(0);
+                        odometer.insert(vehicle, start + km);
+                        trip.status = BookingStatus::Completed;
+                        trip.vehicle_id = Some(vehicle);
+                        trip.driver_id = Some(driver);
+                        trip.odometer = Some((start, start + km));
+                        trip.fuel_centi =
+                            Some(km * norms.get(&vehicle).copied().unwrap_or(0) / 100);
+                        loaded.completed += 1;
+                    }
+                    Served::Assigned { vehicle, driver } => {
+                        trip.status = BookingStatus::Confirmed;
+                        trip.vehicle_id = Some(vehicle);
+                        trip.driver_id = Some(driver);
+                        holds.push((trip.id, vehicle, driver, ctx.window(&trip.range)));
+                        loaded.confirmed += 1;
+                    }
+                    Served::Unmet(reason) if r.range.start() < ctx.now => {
+                        trip.status_reason = Some(reason.to_owned());
+                        loaded.unfulfilled += 1;
+                    }
+                    Served::Unmet(reason) => {
+                        trip.status = BookingStatus::Waitlisted;
+                        trip.status_reason = Some(reason.to_owned());
+                        loaded.waitlisted += 1;
+                    }
+                },
             }
             loaded.rows += 1;
             batch.push(trip);
             if batch.len() == batch.capacity() {
                 bookings::insert_past_many(c, &batch, ctx.now)?;
+                occupancy::hold_many(c, &holds)?;
                 batch.clear();
+                holds.clear();
                 progress(loaded.rows);
             }
         }
         bookings::insert_past_many(c, &batch, ctx.now)?;
+        occupancy::hold_many(c, &holds)?;
         progress(loaded.rows);
         audit::record(
             c,
@@ -161,7 +199,9 @@ pub fn load(
                 board_id: None,
                 before: None,
                 after: Some(json!({"rows": loaded.rows, "completed": loaded.completed,
-                    "unfulfilled": loaded.unfulfilled})),
+                    "unfulfilled": loaded.unfulfilled, "confirmed": loaded.confirmed,
+                    "waitlisted": loaded.waitlisted, "cancelled": loaded.cancelled,
+                    "rejected": loaded.rejected})),
             },
             ctx.now,
         )?;

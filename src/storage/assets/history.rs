@@ -91,7 +91,8 @@ pub fn append(
     Ok(())
 }
 
-/// Appends the `registered` row of many assets at once (a bulk import).
+/// Appends the `registered` row of many assets at once (a bulk import):
+/// multi-row INSERTs on SQLite, one `COPY` on PostgreSQL.
 pub fn append_registered_many(
     conn: &mut DbConn,
     assets: &[crate::storage::assets::register::Asset],
@@ -99,30 +100,36 @@ pub fn append_registered_many(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> QueryResult<()> {
-    for chunk in assets.chunks(crate::storage::BATCH_ROWS) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|a| {
-                (
-                    asset_history::id.eq(Uuid::now_v7().to_string()),
-                    asset_history::asset_id.eq(a.id.to_string()),
-                    asset_history::occurred_at.eq(to_db_time(now)),
-                    asset_history::kind.eq(HistoryKind::Registered.as_str()),
-                    asset_history::to_board_id.eq(Some(a.custodian_board_id.to_string())),
-                    asset_history::to_status.eq(Some(a.status.as_str())),
-                    asset_history::to_location.eq(Some(a.location.clone())),
-                    asset_history::amount_minor.eq(Some(a.original_cost.to_minor())),
-                    asset_history::reason.eq(Some(reason.to_owned())),
-                    asset_history::actor_id.eq(actor.user_id.map(|u| u.to_string())),
-                    asset_history::actor.eq(actor.name.clone()),
-                )
-            })
-            .collect();
-        let insert = diesel::insert_into(asset_history::table).values(rows);
-        match conn {
-            DbConn::Sqlite(c) => insert.execute(c)?,
-            DbConn::Postgres(c) => insert.execute(c)?,
-        };
+    let row = |a: &crate::storage::assets::register::Asset| {
+        (
+            asset_history::id.eq(Uuid::now_v7().to_string()),
+            asset_history::asset_id.eq(a.id.to_string()),
+            asset_history::occurred_at.eq(to_db_time(now)),
+            asset_history::kind.eq(HistoryKind::Registered.as_str()),
+            asset_history::to_board_id.eq(Some(a.custodian_board_id.to_string())),
+            asset_history::to_status.eq(Some(a.status.as_str())),
+            asset_history::to_location.eq(Some(a.location.clone())),
+            asset_history::amount_minor.eq(Some(a.original_cost.to_minor())),
+            asset_history::reason.eq(Some(reason.to_owned())),
+            asset_history::actor_id.eq(actor.user_id.map(|u| u.to_string())),
+            asset_history::actor.eq(actor.name.clone()),
+        )
+    };
+    match conn {
+        DbConn::Sqlite(c) => {
+            for chunk in assets.chunks(crate::storage::BATCH_ROWS) {
+                let rows: Vec<_> = chunk.iter().map(row).collect();
+                diesel::insert_into(asset_history::table)
+                    .values(rows)
+                    .execute(c)?;
+            }
+        }
+        DbConn::Postgres(c) => {
+            let rows: Vec<_> = assets.iter().map(row).collect();
+            diesel::copy_from(asset_history::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
     }
     Ok(())
 }

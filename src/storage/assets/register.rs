@@ -153,37 +153,42 @@ pub fn insert(conn: &mut DbConn, a: &Asset) -> QueryResult<()> {
     Ok(())
 }
 
-/// Inserts many assets at once (a bulk import), in multi-row inserts.
+/// Inserts many assets at once (a bulk import): multi-row INSERTs on
+/// SQLite, one `COPY` on PostgreSQL (see [`crate::storage::BATCH_ROWS`]).
 pub fn insert_many(conn: &mut DbConn, list: &[Asset]) -> QueryResult<()> {
-    for chunk in list.chunks(crate::storage::BATCH_ROWS) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|a| {
-                (
-                    assets::id.eq(a.id.to_string()),
-                    assets::code.eq(a.code.as_str().to_owned()),
-                    assets::name.eq(a.name.clone()),
-                    assets::category_id.eq(a.category_id.to_string()),
-                    assets::unit.eq(a.unit.clone()),
-                    assets::original_cost_minor.eq(a.original_cost.to_minor()),
-                    assets::accumulated_wear_minor.eq(a.accumulated_wear.to_minor()),
-                    assets::acquired_on.eq(a.acquired_on),
-                    assets::wear_rate_centi.eq(a.wear_rate.centi()),
-                    assets::custodian_board_id.eq(a.custodian_board_id.to_string()),
-                    assets::location.eq(a.location.clone()),
-                    assets::status.eq(a.status.as_str()),
-                    assets::origin_board_id.eq(a.origin_board_id.to_string()),
-                    assets::disposed_on.eq(a.disposed_on),
-                    assets::created_at.eq(to_db_time(a.created_at)),
-                    assets::updated_at.eq(to_db_time(a.updated_at)),
-                )
-            })
-            .collect();
-        let insert = diesel::insert_into(assets::table).values(rows);
-        match conn {
-            DbConn::Sqlite(c) => insert.execute(c)?,
-            DbConn::Postgres(c) => insert.execute(c)?,
-        };
+    let row = |a: &Asset| {
+        (
+            assets::id.eq(a.id.to_string()),
+            assets::code.eq(a.code.as_str().to_owned()),
+            assets::name.eq(a.name.clone()),
+            assets::category_id.eq(a.category_id.to_string()),
+            assets::unit.eq(a.unit.clone()),
+            assets::original_cost_minor.eq(a.original_cost.to_minor()),
+            assets::accumulated_wear_minor.eq(a.accumulated_wear.to_minor()),
+            assets::acquired_on.eq(a.acquired_on),
+            assets::wear_rate_centi.eq(a.wear_rate.centi()),
+            assets::custodian_board_id.eq(a.custodian_board_id.to_string()),
+            assets::location.eq(a.location.clone()),
+            assets::status.eq(a.status.as_str()),
+            assets::origin_board_id.eq(a.origin_board_id.to_string()),
+            assets::disposed_on.eq(a.disposed_on),
+            assets::created_at.eq(to_db_time(a.created_at)),
+            assets::updated_at.eq(to_db_time(a.updated_at)),
+        )
+    };
+    match conn {
+        DbConn::Sqlite(c) => {
+            for chunk in list.chunks(crate::storage::BATCH_ROWS) {
+                let rows: Vec<_> = chunk.iter().map(row).collect();
+                diesel::insert_into(assets::table).values(rows).execute(c)?;
+            }
+        }
+        DbConn::Postgres(c) => {
+            let rows: Vec<_> = list.iter().map(row).collect();
+            diesel::copy_from(assets::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
     }
     Ok(())
 }
