@@ -20,9 +20,10 @@
 #
 # Then restarts a release server and times with hyperfine (RUNS=5) the
 # baseline GET /api/v1/me and each fleet report for the whole year, and the
-# asset-utilisation report, as JSON. Then streams the largest CSV (pool
-# balance by hour, one row per hour of the year) and reports rows per
-# second, and the server's peak RSS (VmHWM) before and after the reports.
+# asset-utilisation report, as JSON. Then restarts the server and streams
+# the largest CSV (vehicle utilisation per vehicle per day) three times,
+# and reports rows per second and the server's peak RSS (VmHWM) before
+# and after: the JSON reports' and the CSV's apart.
 # Needs curl, python3 and hyperfine (apt install hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -137,6 +138,7 @@ get() { echo "curl -sf -o /dev/null -H 'authorization: Bearer $token' '$base/api
 hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$dir/reports.json" \
     -n baseline-me "$(get me)" \
     -n vehicle-utilisation "$(get "reports/vehicle-utilisation?$range")" \
+    -n vehicle-utilisation-day "$(get "reports/vehicle-utilisation?$range&group=day")" \
     -n driver-utilisation "$(get "reports/driver-utilisation?$range")" \
     -n pool-balance-hour "$(get "reports/pool-balance?$range&bucket=hour")" \
     -n fleet-sizing "$(get "reports/fleet-sizing?$range")" \
@@ -144,27 +146,35 @@ hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$dir/reports.js
     -n asset-utilisation "$(get "reports/asset-utilisation")"
 rss_json=$(peak_rss)
 
-# 6. CSV streaming: pool balance by hour, the largest report (8,760 rows a year).
-csv_url="$base/api/v1/reports/pool-balance?$range&bucket=hour&format=csv"
+stop
+
+# 6. CSV streaming, on a freshly started server so its memory is the
+# CSV's alone: vehicle utilisation per vehicle per day, the largest report
+# (vehicles × days of the year, 730,000 rows at scale 100).
+start
+rss_csv_start=$(peak_rss)
+csv_url="$base/api/v1/reports/vehicle-utilisation?$range&group=vehicle_day&format=csv"
 for i in 1 2 3; do
-    curl -sf -o "$dir/pool.csv" -w '%{time_starttransfer} %{time_total}\n' \
+    curl -sf -o "$dir/vehicle_day.csv" -w '%{time_starttransfer} %{time_total}\n' \
         -H "authorization: Bearer $token" "$csv_url" >> "$dir/csv_times"
 done
-rows=$(($(wc -l < "$dir/pool.csv") - 1))
+rows=$(($(wc -l < "$dir/vehicle_day.csv") - 1))
 rss_end=$(peak_rss)
 stop
 
 echo
 echo "medians (ms):"
-python3 - "$dir/reports.json" "$dir/csv_times" "$rows" "$rss_start" "$rss_json" "$rss_end" <<'PY'
+python3 - "$dir/reports.json" "$dir/csv_times" "$rows" "$rss_start" "$rss_json" "$rss_csv_start" "$rss_end" <<'PY'
 import json, statistics, sys
-path, csv_times, rows, rss0, rss1, rss2 = sys.argv[1:]
+path, csv_times, rows, rss0, rss1, rss2, rss3 = sys.argv[1:]
 for r in json.load(open(path))["results"]:
     print(f"  {r['command']:<22} {r['median'] * 1000:10.1f}   (min {r['min'] * 1000:.1f}, max {r['max'] * 1000:.1f})")
 pairs = [tuple(map(float, l.split())) for l in open(csv_times) if l.strip()]
 first = statistics.median(p[0] for p in pairs)
 t = statistics.median(p[1] for p in pairs)
-print(f"CSV pool-balance hour: {rows} rows in {t * 1000:.1f} ms (median of {len(pairs)}): {int(rows) / t:,.0f} rows/s;"
+print(f"CSV vehicle-utilisation per vehicle per day: {rows} rows in {t * 1000:.1f} ms (median of {len(pairs)}): {int(rows) / t:,.0f} rows/s;"
       f" response started after {first * 1000:.1f} ms")
-print(f"server peak RSS (VmHWM): {rss0} KiB after start, {rss1} KiB after the JSON reports, {rss2} KiB after the CSV")
+print(f"server peak RSS (VmHWM): {rss0} KiB after start, {rss1} KiB after the JSON reports")
+print(f"CSV server peak RSS (VmHWM): {rss2} KiB after start, {rss3} KiB after three downloads:"
+      f" {(int(rss3) - int(rss2)) / 1024:.1f} MB growth")
 PY

@@ -337,6 +337,50 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
     })
 }
 
+/// Which of `ids` (vehicles when `vehicles`, else drivers) held a served
+/// request (confirmed, in progress or completed) overlapping `[from, to)`.
+/// Used to tell which retired vehicles and inactive drivers still belong
+/// in a report, before reading the period.
+pub fn with_served_trips(
+    conn: &mut DbConn,
+    vehicles: bool,
+    ids: &[Uuid],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> QueryResult<std::collections::HashSet<Uuid>> {
+    let served = [
+        BookingStatus::Confirmed.as_str(),
+        BookingStatus::InProgress.as_str(),
+        BookingStatus::Completed.as_str(),
+    ];
+    let earliest = to_db_time(from - Duration::days(TimeRange::MAX_DAYS));
+    let mut found = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let chunk: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+        let q = bookings::table
+            .filter(bookings::status.eq_any(served))
+            .filter(bookings::starts_at.ge(earliest))
+            .filter(bookings::starts_at.lt(to_db_time(to)))
+            .filter(bookings::ends_at.gt(to_db_time(from)))
+            .into_boxed();
+        let rows: Vec<Option<String>> = if vehicles {
+            q.filter(bookings::vehicle_id.eq_any(chunk))
+                .select(bookings::vehicle_id)
+                .distinct()
+                .load(conn)?
+        } else {
+            q.filter(bookings::driver_id.eq_any(chunk))
+                .select(bookings::driver_id)
+                .distinct()
+                .load(conn)?
+        };
+        for id in rows.into_iter().flatten() {
+            found.insert(uuid_of(&id)?);
+        }
+    }
+    Ok(found)
+}
+
 /// A maintenance window or a leave, as a report sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockSpan {

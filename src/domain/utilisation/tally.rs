@@ -2,19 +2,21 @@
 //!
 //! [`usage`](super::usage::usage) needs a resource's busy time as one set;
 //! a report over a large pool instead reads every trip of the period once,
-//! in start order, and hands each to its resource's [`Tally`]. The tally
-//! merges overlapping or touching trips as they come and counts each merged
-//! span against the days of a [`DayGrid`] as soon as it is closed, so it
-//! holds one open span and a few numbers per day, whatever the number of
-//! trips. The result is the same [`Usage`] as `usage` gives (a property
-//! test checks it).
+//! in start order, and hands each to its resource's [`Tally`]. The report
+//! steps through the days of a [`DayGrid`] as the trips' starts pass them:
+//! closing a day counts each tally's busy time up to the day's end and
+//! hands out that day's numbers. A tally holds one open span and the
+//! current day's sums, whatever the number of trips or days, so a year of
+//! two thousand vehicles is counted in a few hundred kilobytes and its
+//! per-day lines can be streamed as they are closed. The totals are those
+//! `usage` gives (a property test checks it).
 
 use chrono::NaiveDate;
 
 use super::calendar::WorkingCalendar;
 use super::intervals::IntervalSet;
 use super::period::Period;
-use super::usage::{DayUsage, Usage};
+use super::usage::Usage;
 
 /// One local day of a period: its bounds and its working hours, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,50 +69,61 @@ impl DayGrid {
     }
 }
 
-/// Overlap of `[a, b)` and `[c, d)`.
-fn overlap(a: i64, b: i64, c: i64, d: i64) -> i64 {
-    (b.min(d) - a.max(c)).max(0)
+/// One resource on one day of the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayCount {
+    pub date: NaiveDate,
+    /// The day has working hours.
+    pub working: bool,
+    /// Working hours less blocks, µs.
+    pub bookable: i64,
+    /// Busy time within the bookable time.
+    pub booked: i64,
+    /// Busy time outside working hours.
+    pub outside: i64,
 }
 
 /// One resource's usage so far.
 #[derive(Debug, Clone)]
 pub struct Tally {
     blocks: IntervalSet,
-    /// The merged span not yet counted.
+    /// The merged span not yet counted; it starts before the end of the
+    /// current day.
     open: Option<(i64, i64)>,
-    /// Days before this index lie wholly before every span still to come.
-    next_day: usize,
-    busy: i64,
-    in_hours: i64,
-    /// Per grid day: busy time within the bookable hours.
-    booked: Vec<i64>,
-    /// Per grid day, when asked for: busy time outside working hours.
-    outside: Option<Vec<i64>>,
+    /// The grid day being counted.
+    day: usize,
+    booked: i64,
+    outside: i64,
+    totals: Usage,
 }
 
 impl Tally {
-    /// A tally with the resource's maintenance or leave; with
-    /// `outside_by_day` it also keeps the hours outside working time per day.
-    pub fn new(grid: &DayGrid, blocks: IntervalSet, outside_by_day: bool) -> Self {
+    /// A tally with the resource's maintenance or leave.
+    pub fn new(blocks: IntervalSet) -> Self {
         Self {
             blocks,
             open: None,
-            next_day: 0,
-            busy: 0,
-            in_hours: 0,
-            booked: vec![0; grid.days.len()],
-            outside: outside_by_day.then(|| vec![0; grid.days.len()]),
+            day: 0,
+            booked: 0,
+            outside: 0,
+            totals: Usage::default(),
         }
     }
 
-    /// Adds a trip `[a, b)`. Trips must come in start order.
+    /// Adds a trip `[a, b)`. Trips come in start order, and a trip comes
+    /// only once every day ending at or before its start is closed.
     pub fn push(&mut self, grid: &DayGrid, a: i64, b: i64) {
         if a >= b {
             return;
         }
+        debug_assert!(
+            grid.days.get(self.day).is_none_or(|d| a < d.end),
+            "the days before a trip's start are closed first"
+        );
         match &mut self.open {
             Some((_, end)) if a <= *end => *end = (*end).max(b),
             open => {
+                // A span closed by a later start ends within the current day.
                 if let Some((x, y)) = open.replace((a, b)) {
                     self.count(grid, x, y);
                 }
@@ -118,62 +131,74 @@ impl Tally {
         }
     }
 
-    /// Counts a closed span; spans come in order and do not overlap.
+    /// Counts `[a, b)`, which lies within the current day (or before it).
     fn count(&mut self, grid: &DayGrid, a: i64, b: i64) {
-        let (from, to) = grid.bounds();
-        self.busy += overlap(a, b, from, to);
-        while self.next_day < grid.days.len() && grid.days[self.next_day].end <= a {
-            self.next_day += 1;
+        let Some(day) = grid.days.get(self.day) else {
+            return;
+        };
+        let (a, b) = (a.max(day.start), b.min(day.end));
+        if a >= b {
+            return;
         }
-        for (i, day) in grid.days.iter().enumerate().skip(self.next_day) {
-            if day.start >= b {
-                break;
-            }
-            let in_window = match day.window {
-                Some((ws, we)) => {
-                    let (x, y) = (a.max(ws), b.min(we));
-                    if x < y {
-                        self.booked[i] += (y - x) - self.blocks.len_within(x, y);
-                        y - x
-                    } else {
-                        0
-                    }
+        let in_window = match day.window {
+            Some((ws, we)) => {
+                let (x, y) = (a.max(ws), b.min(we));
+                if x < y {
+                    self.booked += (y - x) - self.blocks.len_within(x, y);
+                    y - x
+                } else {
+                    0
                 }
-                None => 0,
-            };
-            self.in_hours += in_window;
-            if let Some(outside) = &mut self.outside {
-                outside[i] += overlap(a, b, day.start, day.end) - in_window;
             }
-        }
+            None => 0,
+        };
+        self.totals.busy += b - a;
+        self.outside += (b - a) - in_window;
     }
 
-    /// The usage over the grid's period, and the hours outside working time
-    /// per grid day when they were kept.
-    pub fn finish(mut self, grid: &DayGrid) -> (Usage, Option<Vec<i64>>) {
+    /// Counts the busy time up to the end of the current day and returns
+    /// that day's numbers; the next day becomes the current one.
+    ///
+    /// # Panics
+    /// When every day of the grid is closed already: a programming error.
+    pub fn close_day(&mut self, grid: &DayGrid) -> DayCount {
+        let day = grid.days[self.day];
         if let Some((a, b)) = self.open.take() {
-            self.count(grid, a, b);
-        }
-        let mut u = Usage {
-            busy: self.busy,
-            outside_hours: self.busy - self.in_hours,
-            ..Usage::default()
-        };
-        for (day, booked) in grid.days.iter().zip(&self.booked) {
-            let Some((ws, we)) = day.window else { continue };
-            let d = DayUsage {
-                date: day.date,
-                bookable: (we - ws) - self.blocks.len_within(ws, we),
-                booked: *booked,
-            };
-            u.bookable += d.bookable;
-            u.booked += d.booked;
-            if d.bookable > 0 && d.booked == 0 {
-                u.idle_days += 1;
+            self.count(grid, a, b.min(day.end));
+            if b > day.end {
+                self.open = Some((day.end, b));
             }
-            u.days.push(d);
         }
-        (u, self.outside)
+        let bookable = day
+            .window
+            .map_or(0, |(ws, we)| (we - ws) - self.blocks.len_within(ws, we));
+        let d = DayCount {
+            date: day.date,
+            working: day.window.is_some(),
+            bookable,
+            booked: std::mem::take(&mut self.booked),
+            outside: std::mem::take(&mut self.outside),
+        };
+        let t = &mut self.totals;
+        t.bookable += d.bookable;
+        t.booked += d.booked;
+        t.outside_hours += d.outside;
+        if d.working && d.bookable > 0 && d.booked == 0 {
+            t.idle_days += 1;
+        }
+        self.day += 1;
+        d
+    }
+
+    /// Whether every day of the grid is closed.
+    pub fn done(&self, grid: &DayGrid) -> bool {
+        self.day >= grid.days.len()
+    }
+
+    /// The usage over the grid's period once every day is closed (its
+    /// `days` are left empty: they were handed out by [`Tally::close_day`]).
+    pub fn finish(self) -> Usage {
+        self.totals
     }
 }
 
@@ -181,7 +206,7 @@ impl Tally {
 mod tests {
     use super::*;
     use crate::domain::utilisation::HOUR_MICROS;
-    use crate::domain::utilisation::usage::usage;
+    use crate::domain::utilisation::usage::{DayUsage, usage};
     use chrono::{NaiveTime, Weekday};
     use proptest::prelude::*;
 
@@ -208,23 +233,49 @@ mod tests {
         .unwrap()
     }
 
+    /// Streams `trips` (in start order) through a tally, closing days as
+    /// their starts pass, as a report does.
+    fn stream(grid: &DayGrid, blocks: IntervalSet, trips: &[(i64, i64)]) -> (Usage, Vec<DayCount>) {
+        let mut t = Tally::new(blocks);
+        let mut days = Vec::new();
+        for &(a, b) in trips {
+            while !t.done(grid) && grid.days()[days.len()].end <= a {
+                days.push(t.close_day(grid));
+            }
+            t.push(grid, a, b);
+        }
+        while !t.done(grid) {
+            days.push(t.close_day(grid));
+        }
+        (t.finish(), days)
+    }
+
     #[test]
     fn touching_and_overlapping_trips_count_once() {
         let cal = WorkingCalendar::default();
-        let p = period("2026-11-23", "2026-11-23");
+        let p = period("2026-11-23", "2026-11-24");
         let grid = DayGrid::new(&cal, &p);
         let (start, _) = grid.bounds();
-        // Monday 00:00 local is `start`; trips 09–11, 10–12 and 12–13.
-        let mut t = Tally::new(&grid, IntervalSet::default(), true);
-        t.push(&grid, start + 9 * H, start + 11 * H);
-        t.push(&grid, start + 10 * H, start + 12 * H);
-        t.push(&grid, start + 12 * H, start + 13 * H);
-        // 20:00–23:00 is outside working hours.
-        t.push(&grid, start + 20 * H, start + 23 * H);
-        let (u, outside) = t.finish(&grid);
-        assert_eq!((u.busy, u.booked, u.outside_hours), (7 * H, 4 * H, 3 * H));
-        assert_eq!(u.bookable, 10 * H);
-        assert_eq!(outside, Some(vec![3 * H]));
+        // Monday 00:00 local is `start`; trips 09–11, 10–12 and 12–13, then
+        // 20:00 to Tuesday 09:00.
+        let (u, days) = stream(
+            &grid,
+            IntervalSet::default(),
+            &[
+                (start + 9 * H, start + 11 * H),
+                (start + 10 * H, start + 12 * H),
+                (start + 12 * H, start + 13 * H),
+                (start + 20 * H, start + 33 * H),
+            ],
+        );
+        assert_eq!((u.busy, u.booked, u.outside_hours), (17 * H, 6 * H, 11 * H));
+        assert_eq!(u.bookable, 20 * H);
+        assert_eq!(
+            days.iter()
+                .map(|d| (d.booked, d.outside))
+                .collect::<Vec<_>>(),
+            [(4 * H, 4 * H), (2 * H, 7 * H)]
+        );
     }
 
     #[test]
@@ -242,7 +293,7 @@ mod tests {
 
     proptest! {
         /// Streaming the trips gives what `usage` gives on the whole set,
-        /// and the outside hours per day add up to the total.
+        /// day by day, and the outside hours per day add up to the total.
         #[test]
         fn a_tally_equals_usage_of_the_whole_set(
             trips in prop::collection::vec((0i64..24 * 12, 1i64..60), 0..40),
@@ -260,13 +311,16 @@ mod tests {
             trips.sort();
             let blocks = IntervalSet::from_spans(blocks.into_iter().map(span));
             let whole = usage(&cal, &p, &blocks, &IntervalSet::from_spans(trips.iter().copied()));
-            let mut t = Tally::new(&grid, blocks, true);
-            for (a, b) in &trips {
-                t.push(&grid, *a, *b);
-            }
-            let (u, outside) = t.finish(&grid);
-            prop_assert_eq!(&u, &whole);
-            prop_assert_eq!(outside.unwrap().iter().sum::<i64>(), u.outside_hours);
+            let (u, days) = stream(&grid, blocks, &trips);
+            prop_assert_eq!(days.len(), 6);
+            let working: Vec<DayUsage> = days
+                .iter()
+                .filter(|d| d.working)
+                .map(|d| DayUsage { date: d.date, bookable: d.bookable, booked: d.booked })
+                .collect();
+            prop_assert_eq!(&working, &whole.days);
+            prop_assert_eq!(&u, &Usage { days: Vec::new(), ..whole.clone() });
+            prop_assert_eq!(days.iter().map(|d| d.outside).sum::<i64>(), u.outside_hours);
         }
     }
 }

@@ -19,7 +19,8 @@ use crate::domain::utilisation::calendar::WorkingCalendar;
 use crate::domain::utilisation::intervals::IntervalSet;
 use crate::domain::utilisation::period::Period;
 use crate::domain::utilisation::sweep::{BucketPeaks, Peak, Sweep};
-use crate::domain::utilisation::tally::{DayGrid, Tally};
+use crate::domain::utilisation::tally::{DayCount, DayGrid, Tally};
+use crate::domain::utilisation::usage::Usage;
 use crate::domain::utilisation::{instant, micros};
 use crate::ops::OpError;
 use crate::storage::fleet_reports::{self, PAGE, Reads, Request, RequestFilter};
@@ -160,19 +161,28 @@ struct Tallied<T> {
     /// Trips starting in the period, and the km of the completed ones.
     trips: u32,
     km: i64,
-    /// The same per grid day, when asked for.
-    by_day: Option<Vec<(u32, i64)>>,
+    /// The same for the current day.
+    day_trips: u32,
+    day_km: i64,
 }
 
-/// Trips per grid day, and their km.
-type TripsByDay = Vec<(u32, i64)>;
+/// One item's closed day.
+struct ItemDay {
+    count: DayCount,
+    trips: u32,
+    km: i64,
+}
 
-/// Reads the period once for a whole pool: each item's blocks (all of the
-/// period when `inactive`), then every served request in start order,
-/// counted against its vehicle (`vehicles`) or driver. Returns the tallies
-/// in the order of `items`, and the trips per grid day of all of them.
-/// With `by_day`, each tally also keeps its hours outside working time and
-/// its trips per day.
+/// Told each closed day of every item of a pool, in the pool's order.
+type OnDay<'a, T> = dyn FnMut(&[Tallied<T>], &[ItemDay]) -> Result<(), OpError> + 'a;
+
+/// Reads the period once for a whole pool of vehicles (`vehicles`) or
+/// drivers, in the order of `items`: each one's blocks (all of the period
+/// for the `inactive`, who are left out unless they served a trip in the
+/// period), then every served request in start order, counted against its
+/// vehicle or driver. Each day is closed once the requests' starts have
+/// passed it, and `on_day` is told its numbers for every item, in order.
+/// Returns the items kept with their totals over the period.
 #[allow(clippy::too_many_arguments)]
 fn tally_pool<T>(
     conn: &mut DbConn,
@@ -180,11 +190,17 @@ fn tally_pool<T>(
     grid: &DayGrid,
     items: Vec<T>,
     vehicles: bool,
-    by_day: bool,
     id_of: impl Fn(&T) -> Uuid,
     inactive: impl Fn(&T) -> bool,
-) -> Result<(Vec<Tallied<T>>, TripsByDay), OpError> {
+    on_day: &mut OnDay<'_, T>,
+) -> Result<Vec<(T, Usage, u32, i64)>, OpError> {
     let (from, to) = ctx.window_instants();
+    let idle: Vec<Uuid> = items.iter().filter(|i| inactive(i)).map(&id_of).collect();
+    let working = fleet_reports::with_served_trips(conn, vehicles, &idle, from, to)?;
+    let items: Vec<T> = items
+        .into_iter()
+        .filter(|i| !inactive(i) || working.contains(&id_of(i)))
+        .collect();
     let index: HashMap<Uuid, usize> = items
         .iter()
         .enumerate()
@@ -209,14 +225,27 @@ fn tally_pool<T>(
             };
             Tallied {
                 item,
-                tally: Tally::new(grid, blocked, by_day),
+                tally: Tally::new(blocked),
                 trips: 0,
                 km: 0,
-                by_day: by_day.then(|| vec![(0, 0); grid.days().len()]),
+                day_trips: 0,
+                day_km: 0,
             }
         })
         .collect();
-    let mut all_by_day: TripsByDay = vec![(0, 0); grid.days().len()];
+    let mut day = 0;
+    let mut closed: Vec<ItemDay> = Vec::with_capacity(pool.len());
+    let mut close_day = |pool: &mut Vec<Tallied<T>>| -> Result<(), OpError> {
+        closed.clear();
+        for t in pool.iter_mut() {
+            closed.push(ItemDay {
+                count: t.tally.close_day(grid),
+                trips: std::mem::take(&mut t.day_trips),
+                km: std::mem::take(&mut t.day_km),
+            });
+        }
+        on_day(pool, &closed)
+    };
     let served = RequestFilter {
         served_only: true,
         reads: if vehicles {
@@ -225,26 +254,34 @@ fn tally_pool<T>(
             Reads::Driver
         },
     };
+    let days = grid.days();
     ctx.for_each_request(conn, &served, |r| {
+        while day < days.len() && days[day].end <= r.start {
+            close_day(&mut pool)?;
+            day += 1;
+        }
         let id = if vehicles { r.vehicle_id } else { r.driver_id };
         let Some(t) = id.and_then(|id| index.get(&id)).map(|i| &mut pool[*i]) else {
-            return Ok::<_, OpError>(());
+            return Ok(());
         };
         t.tally.push(grid, r.start, r.end);
-        if let Some(d) = grid.day_of(r.start) {
+        if r.start >= days[0].start {
             let km = r.km.unwrap_or(0);
             t.trips += 1;
             t.km += km;
-            if let Some(own) = &mut t.by_day {
-                own[d].0 += 1;
-                own[d].1 += km;
-            }
-            all_by_day[d].0 += 1;
-            all_by_day[d].1 += km;
+            t.day_trips += 1;
+            t.day_km += km;
         }
         Ok(())
     })?;
-    Ok((pool, all_by_day))
+    while day < days.len() {
+        close_day(&mut pool)?;
+        day += 1;
+    }
+    Ok(pool
+        .into_iter()
+        .map(|t| (t.item, t.tally.finish(), t.trips, t.km))
+        .collect())
 }
 
 /// How vehicle utilisation is grouped.
@@ -286,7 +323,7 @@ impl UseTotals {
 /// One line of vehicle utilisation.
 #[derive(Debug, Clone)]
 pub enum VehicleLine {
-    Vehicle(Box<Vehicle>, UseTotals),
+    Vehicle(Arc<Vehicle>, UseTotals),
     Board(Uuid, UseTotals),
     Day(NaiveDate, UseTotals),
     VehicleDay(Arc<Vehicle>, NaiveDate, UseTotals),
@@ -314,31 +351,63 @@ pub fn vehicle_utilisation(
         Ok(())
     })?;
     let grid = DayGrid::new(&ctx.calendar, &ctx.period);
-    let by_days = matches!(grouping, VehicleGrouping::Day | VehicleGrouping::VehicleDay);
-    let (pool, trips_by_day) = tally_pool(
+    let mut on_day = |fleet: &[Tallied<Arc<Vehicle>>], days: &[ItemDay]| -> Result<(), OpError> {
+        match grouping {
+            VehicleGrouping::Vehicle | VehicleGrouping::Board => Ok(()),
+            VehicleGrouping::Day => {
+                let mut e = UseTotals::default();
+                let mut date = None;
+                for d in days {
+                    date = Some(d.count.date);
+                    e.vehicles += 1;
+                    e.bookable += d.count.bookable;
+                    e.booked += d.count.booked;
+                    e.outside_hours += d.count.outside;
+                    e.trips += d.trips;
+                    e.km += d.km;
+                    if d.count.working && d.count.bookable > 0 && d.count.booked == 0 {
+                        e.idle_days += 1;
+                    }
+                }
+                match date {
+                    Some(date) => sink(VehicleLine::Day(date, e)),
+                    None => Ok(()),
+                }
+            }
+            VehicleGrouping::VehicleDay => {
+                for (t, d) in fleet.iter().zip(days) {
+                    let c = &d.count;
+                    sink(VehicleLine::VehicleDay(
+                        Arc::clone(&t.item),
+                        c.date,
+                        UseTotals {
+                            vehicles: 1,
+                            bookable: c.bookable,
+                            booked: c.booked,
+                            outside_hours: c.outside,
+                            trips: d.trips,
+                            km: d.km,
+                            idle_days: u32::from(c.working && c.bookable > 0 && c.booked == 0),
+                        },
+                    ))?;
+                }
+                Ok(())
+            }
+        }
+    };
+    let fleet: Vec<Arc<Vehicle>> = fleet.into_iter().map(Arc::new).collect();
+    let pool = tally_pool(
         conn,
         ctx,
         &grid,
         fleet,
         true,
-        by_days,
         |v| v.id,
         |v| v.status == VehicleStatus::Retired,
+        &mut on_day,
     )?;
     let mut by_board: BTreeMap<Uuid, UseTotals> = BTreeMap::new();
-    let mut by_day: Vec<UseTotals> = vec![UseTotals::default(); grid.days().len()];
-    for Tallied {
-        item: v,
-        tally,
-        trips,
-        km,
-        by_day: own_by_day,
-    } in pool
-    {
-        let (u, outside) = tally.finish(&grid);
-        if v.status == VehicleStatus::Retired && u.busy == 0 && trips == 0 {
-            continue;
-        }
+    for (v, u, trips, km) in pool {
         let totals = UseTotals {
             vehicles: 1,
             bookable: u.bookable,
@@ -349,59 +418,13 @@ pub fn vehicle_utilisation(
             idle_days: u.idle_days,
         };
         match grouping {
-            VehicleGrouping::Vehicle => sink(VehicleLine::Vehicle(Box::new(v), totals))?,
+            VehicleGrouping::Vehicle => sink(VehicleLine::Vehicle(v, totals))?,
             VehicleGrouping::Board => by_board.entry(v.origin_board_id).or_default().add(&totals),
-            VehicleGrouping::Day => {
-                let mut working = u.days.iter().peekable();
-                for (i, day) in grid.days().iter().enumerate() {
-                    let e = &mut by_day[i];
-                    e.vehicles += 1;
-                    e.outside_hours += outside.as_ref().map_or(0, |o| o[i]);
-                    if let Some(d) = working.next_if(|d| d.date == day.date) {
-                        e.bookable += d.bookable;
-                        e.booked += d.booked;
-                        if d.bookable > 0 && d.booked == 0 {
-                            e.idle_days += 1;
-                        }
-                    }
-                }
-            }
-            VehicleGrouping::VehicleDay => {
-                let v = Arc::new(v);
-                let mut working = u.days.iter().peekable();
-                for (i, day) in grid.days().iter().enumerate() {
-                    let (trips, km) = own_by_day.as_ref().map_or((0, 0), |t| t[i]);
-                    let mut t = UseTotals {
-                        vehicles: 1,
-                        outside_hours: outside.as_ref().map_or(0, |o| o[i]),
-                        trips,
-                        km,
-                        ..UseTotals::default()
-                    };
-                    if let Some(d) = working.next_if(|d| d.date == day.date) {
-                        t.bookable = d.bookable;
-                        t.booked = d.booked;
-                        t.idle_days = u32::from(d.bookable > 0 && d.booked == 0);
-                    }
-                    sink(VehicleLine::VehicleDay(Arc::clone(&v), day.date, t))?;
-                }
-            }
+            VehicleGrouping::Day | VehicleGrouping::VehicleDay => {}
         }
     }
-    match grouping {
-        VehicleGrouping::Vehicle | VehicleGrouping::VehicleDay => {}
-        VehicleGrouping::Board => {
-            for (b, t) in by_board {
-                sink(VehicleLine::Board(b, t))?;
-            }
-        }
-        VehicleGrouping::Day => {
-            for ((day, mut t), (trips, km)) in grid.days().iter().zip(by_day).zip(trips_by_day) {
-                t.trips = trips;
-                t.km = km;
-                sink(VehicleLine::Day(day.date, t))?;
-            }
-        }
+    for (b, t) in by_board {
+        sink(VehicleLine::Board(b, t))?;
     }
     Ok(())
 }
@@ -441,28 +464,17 @@ pub fn driver_utilisation(
         Ok(())
     })?;
     let grid = DayGrid::new(&ctx.calendar, &ctx.period);
-    let (pool, _) = tally_pool(
+    let pool = tally_pool(
         conn,
         ctx,
         &grid,
         staff,
         false,
-        false,
         |d| d.id,
         |d| d.status == DriverStatus::Inactive,
+        &mut |_, _| Ok(()),
     )?;
-    for Tallied {
-        item: d,
-        tally,
-        trips,
-        km,
-        ..
-    } in pool
-    {
-        let (u, _) = tally.finish(&grid);
-        if d.status == DriverStatus::Inactive && u.busy == 0 && trips == 0 {
-            continue;
-        }
+    for (d, u, trips, km) in pool {
         sink(DriverLine {
             driver: d,
             shift: u.bookable,
