@@ -88,11 +88,6 @@ impl ReportContext {
         let (a, b) = self.window();
         (instant(a), instant(b))
     }
-
-    fn in_period(&self, t: i64) -> bool {
-        let (a, b) = self.window();
-        (a..b).contains(&t)
-    }
 }
 
 /// Whether a request was served (held a vehicle), is unmet (its start
@@ -880,7 +875,7 @@ pub fn board_usage(
                 Outcome::Served => {
                     line.served += 1;
                     line.hours += b - a;
-                    if ctx.in_period(r.start) {
+                    if (start..end).contains(&r.start) {
                         line.km += r.km.unwrap_or(0);
                     }
                 }
