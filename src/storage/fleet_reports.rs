@@ -269,9 +269,9 @@ fn scan_slice<E: From<diesel::result::Error>>(
 /// The period is read a day of starts at a time (from
 /// TimeRange::MAX_DAYS before `from`, as no request lasts longer), so no
 /// more than a few days' requests are ever buffered, on either backend.
-/// With a `second` connection, a scoped thread reads every other day on
-/// it while this one reads the rest and runs `f`, so a year's scan uses
-/// two cores; the days still reach `f` in order. Each day is read as it
+/// With a `second` connection, a scoped thread reads two days of every
+/// three on it while this one reads the rest and runs `f`, so a year's
+/// scan uses two cores; the days still reach `f` in order. Each day is read as it
 /// stands when it is read, with one connection or two.
 pub fn for_each_request<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
@@ -300,10 +300,18 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
         }
         return Ok(());
     };
-    let theirs: Vec<_> = days.iter().skip(1).step_by(2).copied().collect();
+    // The second reader takes two days of every three: this thread also
+    // runs `f` on every request.
+    let mine = |i: usize| i.is_multiple_of(3);
+    let theirs: Vec<_> = days
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !mine(*i))
+        .map(|(_, d)| *d)
+        .collect();
     std::thread::scope(|s| {
-        // Two days in flight: the helper stays a day ahead at most.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<QueryResult<Vec<Request>>>(2);
+        // Four days in flight: the second reader stays a few days ahead.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<QueryResult<Vec<Request>>>(4);
         s.spawn(move || {
             for day in theirs {
                 let mut read = Vec::new();
@@ -319,7 +327,7 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
             }
         });
         for (i, day) in days.into_iter().enumerate() {
-            if i % 2 == 0 {
+            if mine(i) {
                 scan_slice(conn, filter, from, day, &mut keep)?;
             } else {
                 let read = rx.recv().map_err(|_| {
