@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::domain::fleet::booking::{Booking, BookingStatus};
+use crate::domain::fleet::booking::Booking;
 use crate::domain::fleet::driver::Driver;
 use crate::domain::fleet::vehicle::Vehicle;
 
@@ -92,11 +92,10 @@ pub fn driver_calendar(
                 ))
             ),
         );
-        let status = match trip.status {
-            BookingStatus::Confirmed | BookingStatus::InProgress | BookingStatus::Completed => {
-                "CONFIRMED"
-            }
-            _ => "CANCELLED",
+        let status = if trip.status.was_served() {
+            "CONFIRMED"
+        } else {
+            "CANCELLED"
         };
         line(&mut out, &format!("STATUS:{status}"));
         line(&mut out, "END:VEVENT");

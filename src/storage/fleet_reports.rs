@@ -59,12 +59,7 @@ impl Request {
     /// The status as of `now` (µs): a request still waiting when its start
     /// has passed is unfulfilled, whether or not the sweep has recorded it.
     pub fn status_at(&self, now: i64) -> BookingStatus {
-        match self.status {
-            BookingStatus::Waitlisted | BookingStatus::PendingApproval if self.start <= now => {
-                BookingStatus::Unfulfilled
-            }
-            s => s,
-        }
+        self.status.as_of(self.start <= now)
     }
 }
 
@@ -105,11 +100,8 @@ pub struct RequestFilter {
 /// resource being set.
 fn counted(filter: &RequestFilter, r: &Request) -> bool {
     match r.status {
-        BookingStatus::Confirmed | BookingStatus::InProgress | BookingStatus::Completed => true,
-        BookingStatus::Waitlisted | BookingStatus::PendingApproval | BookingStatus::Unfulfilled => {
-            !filter.served_only
-        }
         BookingStatus::Cancelled | BookingStatus::Rejected => false,
+        s => s.was_served() || !filter.served_only,
     }
 }
 
@@ -271,8 +263,8 @@ fn scan_slice<E: From<diesel::result::Error>>(
 /// more than a few days' requests are ever buffered, on either backend.
 /// With a `second` connection, a scoped thread reads two days of every
 /// three on it while this one reads the rest and runs `f`, so a year's
-/// scan uses two cores; the days still reach `f` in order. Each day is read as it
-/// stands when it is read, with one connection or two.
+/// scan uses two cores; the days still reach `f` in order. Each day is
+/// read as it stands when it is read, with one connection or two.
 pub fn for_each_request<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     second: Option<&mut DbConn>,
@@ -353,11 +345,7 @@ pub fn with_served_trips(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> QueryResult<std::collections::HashSet<Uuid>> {
-    let served = [
-        BookingStatus::Confirmed.as_str(),
-        BookingStatus::InProgress.as_str(),
-        BookingStatus::Completed.as_str(),
-    ];
+    let served = BookingStatus::SERVED.map(BookingStatus::as_str);
     let earliest = to_db_time(from - Duration::days(TimeRange::MAX_DAYS));
     let mut found = std::collections::HashSet::new();
     for chunk in ids.chunks(500) {

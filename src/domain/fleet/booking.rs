@@ -74,6 +74,31 @@ impl BookingStatus {
     pub fn is_active(self) -> bool {
         matches!(self, BookingStatus::Confirmed | BookingStatus::InProgress)
     }
+
+    /// The statuses of a request that was served: it held a vehicle and a
+    /// driver (confirmed, in progress, completed).
+    pub const SERVED: [BookingStatus; 3] = [
+        BookingStatus::Confirmed,
+        BookingStatus::InProgress,
+        BookingStatus::Completed,
+    ];
+
+    /// Whether a request in this status was served (see [`Self::SERVED`]).
+    pub fn was_served(self) -> bool {
+        Self::SERVED.contains(&self)
+    }
+
+    /// The status once the request's start has passed (`started`): a
+    /// request still waiting for a decision or a vehicle is unfulfilled,
+    /// even before the periodic sweep records it.
+    pub fn as_of(self, started: bool) -> BookingStatus {
+        match self {
+            BookingStatus::Waitlisted | BookingStatus::PendingApproval if started => {
+                BookingStatus::Unfulfilled
+            }
+            s => s,
+        }
+    }
 }
 
 /// What can be done to a booking.
@@ -207,15 +232,7 @@ impl Booking {
     /// whose start has passed is unfulfilled, even before the periodic
     /// sweep records it.
     pub fn status_at(&self, now: chrono::DateTime<chrono::Utc>) -> BookingStatus {
-        let waiting = matches!(
-            self.status,
-            BookingStatus::Waitlisted | BookingStatus::PendingApproval
-        );
-        if waiting && self.range.start() <= now {
-            BookingStatus::Unfulfilled
-        } else {
-            self.status
-        }
+        self.status.as_of(self.range.start() <= now)
     }
 }
 

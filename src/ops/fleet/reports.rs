@@ -101,9 +101,7 @@ pub enum Outcome {
 
 pub fn outcome(r: &Request, now: DateTime<Utc>) -> Outcome {
     match r.status_at(micros(now)) {
-        BookingStatus::Confirmed | BookingStatus::InProgress | BookingStatus::Completed => {
-            Outcome::Served
-        }
+        s if s.was_served() => Outcome::Served,
         BookingStatus::Unfulfilled => Outcome::Unmet,
         _ => Outcome::Waiting,
     }
