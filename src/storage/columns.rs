@@ -156,6 +156,39 @@ impl FromSql<Text, Pg> for Id {
     }
 }
 
+/// A calendar date. SQLite keeps it as `YYYY-MM-DD` text, read in place;
+/// PostgreSQL sends days since 2000-01-01.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromSqlRow)]
+pub struct Day(pub NaiveDate);
+
+fn day_of(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        i32::try_from(digits(&b[0..4])?).ok()?,
+        digits(&b[5..7])?,
+        digits(&b[8..10])?,
+    )
+}
+
+impl FromSql<diesel::sql_types::Date, Sqlite> for Day {
+    fn from_sql(value: SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
+        let mut value = value;
+        let s = value.read_text();
+        day_of(s.as_bytes())
+            .or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+            .map(Day)
+            .ok_or_else(|| format!("'{s}' is not a stored date").into())
+    }
+}
+
+impl FromSql<diesel::sql_types::Date, Pg> for Day {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        <NaiveDate as FromSql<diesel::sql_types::Date, Pg>>::from_sql(value).map(Day)
+    }
+}
+
 /// A short text code, up to 16 bytes, kept inline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, FromSqlRow)]
 pub struct Word {

@@ -7,6 +7,7 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::occupancy::WeekLoad;
 use super::schema::{drivers, occupancy};
 use super::{DbConn, opt_uuid_of, stored, to_db_time, uuid_of};
 use crate::domain::fleet::assignment::{DriverOption, driver_preference};
@@ -233,67 +234,55 @@ pub fn free(
         .collect()
 }
 
-#[derive(QueryableByName)]
-struct CandidateRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    licence_class: String,
-    #[diesel(sql_type = diesel::sql_types::Date)]
-    licence_expires_on: chrono::NaiveDate,
+/// Active drivers whose licence is valid through `valid_through`, free or
+/// not, as assignment options with the minutes each is booked in the week
+/// of `load` (see [`super::vehicles::fitting_options`]).
+pub fn licensed_options(
+    conn: &mut DbConn,
+    valid_through: chrono::NaiveDate,
+    load: &WeekLoad,
+) -> QueryResult<Vec<DriverOption>> {
+    use super::columns::{Day, Id, Word};
+    use super::prepared::{Prepared, Value};
+    use diesel::sql_types::{Date, Text};
+    let rows: Vec<(Id, Word, Day)> = Prepared::new(
+        "SELECT id, licence_class, licence_expires_on FROM drivers \
+         WHERE status = 'active' AND licence_expires_on >= ?"
+            .to_owned(),
+        vec![Value::Date(valid_through)],
+    )
+    .load_as::<(Text, Text, Date), _>(conn)?;
+    rows.into_iter()
+        .map(|(Id(id), class, Day(expires))| {
+            Ok(DriverOption {
+                booked_minutes: load.driver(&id),
+                id,
+                licence_class: stored(LicenceClass::parse(class.as_str()))?,
+                licence_expires_on: expires,
+            })
+        })
+        .collect()
 }
 
 /// Free drivers whose licence is valid through `valid_through`, as
-/// assignment options with the minutes each is already booked in `week`,
-/// in the order assignment prefers them, at most `limit`. Ranked, then
-/// probed, on SQLite; one query on PostgreSQL — as the vehicles' options.
+/// assignment options with the minutes each is booked in the week of
+/// `load`, in the order assignment prefers them: one query, for PostgreSQL
+/// (see [`super::vehicles::free_options`]).
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
-    week: &TimeRange,
     valid_through: chrono::NaiveDate,
-    limit: usize,
+    load: &WeekLoad,
 ) -> QueryResult<Vec<DriverOption>> {
-    use super::prepared::{Prepared, Value};
-    let minutes = super::occupancy::week_minutes(conn, "driver_id", week)?;
-    let booked = |id: &Uuid| minutes.get(&id.to_string()).copied().unwrap_or(0);
-    let probe = matches!(conn, DbConn::Sqlite(_));
-    let mut options: Vec<DriverOption> = if probe {
-        let rows: Vec<CandidateRow> = Prepared::new(
-            "SELECT id, licence_class, licence_expires_on FROM drivers \
-             WHERE status = 'active' AND licence_expires_on >= ?"
-                .to_owned(),
-            vec![Value::Date(valid_through)],
-        )
-        .load(conn)?;
-        rows.into_iter()
-            .map(|r| {
-                let id = uuid_of(&r.id)?;
-                Ok(DriverOption {
-                    booked_minutes: booked(&id),
-                    id,
-                    licence_class: stored(LicenceClass::parse(&r.licence_class))?,
-                    licence_expires_on: r.licence_expires_on,
-                })
-            })
-            .collect::<QueryResult<_>>()?
-    } else {
-        free(conn, window, valid_through)?
-            .into_iter()
-            .map(|d| DriverOption {
-                booked_minutes: booked(&d.id),
-                id: d.id,
-                licence_class: d.licence_class,
-                licence_expires_on: d.licence_expires_on,
-            })
-            .collect()
-    };
+    let mut options: Vec<DriverOption> = free(conn, window, valid_through)?
+        .into_iter()
+        .map(|d| DriverOption {
+            booked_minutes: load.driver(&d.id),
+            id: d.id,
+            licence_class: d.licence_class,
+            licence_expires_on: d.licence_expires_on,
+        })
+        .collect();
     options.sort_by_key(driver_preference);
-    if probe {
-        let ids: Vec<Uuid> = options.iter().map(|o| o.id).collect();
-        let free = super::occupancy::first_free(conn, "drivers", "driver_id", &ids, window, limit)?;
-        return Ok(free.into_iter().map(|i| options[i].clone()).collect());
-    }
-    options.truncate(limit);
     Ok(options)
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::prepared::{Prepared, Value};
 use super::schema::occupancy;
 use super::{DbConn, to_db_time, uuid_of};
+use crate::domain::fleet::assignment::Pool;
 use crate::domain::fleet::block::Resource;
 use crate::domain::time_range::TimeRange;
 
@@ -210,7 +211,7 @@ pub fn blocked(conn: &mut DbConn, resource: Resource, window: &TimeRange) -> Que
 }
 
 /// The SQL of "`{column}` of `r` holds nothing overlapping the window",
-/// for [`first_free`]: the same two index-bounded searches as the diesel
+/// for [`free_among`]: the same two index-bounded searches as the diesel
 /// queries of `free`, with the placeholders of [`free_values`].
 pub(super) fn free_sql(column: &str) -> String {
     format!(
@@ -238,83 +239,92 @@ pub(super) fn free_values(window: &TimeRange) -> [Value; 6] {
     ]
 }
 
-#[derive(QueryableByName)]
-struct IdRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-}
-
-#[derive(QueryableByName)]
-struct LoadRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    minutes: i64,
-}
-
 /// Ids probed for freedom per query; a short batch repeats its last id, so
 /// every probe is the same prepared statement.
-const PROBE_BATCH: usize = 32;
+pub const PROBE_BATCH: usize = 32;
 
-/// The first `limit` of `candidates` (ids of `table`, in preference order)
-/// whose `column` holds nothing overlapping `window`, as positions in
-/// `candidates`. Candidates are probed in batches, best first, so a search
-/// for the best few reads only as far down the list as it must.
-pub(super) fn first_free(
+/// For each of `ids` (at most [`PROBE_BATCH`] vehicles or drivers), whether
+/// it holds nothing overlapping `window`: one query over the occupancy
+/// index, whatever the number of ids.
+pub fn free_among(
     conn: &mut DbConn,
-    table: &str,
-    column: &str,
-    candidates: &[Uuid],
+    pool: Pool,
+    ids: &[Uuid],
     window: &TimeRange,
-    limit: usize,
-) -> QueryResult<Vec<usize>> {
+) -> QueryResult<Vec<bool>> {
+    use super::columns::Id;
+    use diesel::sql_types::Text;
+    assert!(
+        ids.len() <= PROBE_BATCH,
+        "one probe asks about {PROBE_BATCH} ids at most"
+    );
+    let Some(last) = ids.last() else {
+        return Ok(Vec::new());
+    };
+    let (table, column) = match pool {
+        Pool::Vehicles => ("vehicles", "vehicle_id"),
+        Pool::Drivers => ("drivers", "driver_id"),
+    };
     let placeholders = vec!["?"; PROBE_BATCH].join(", ");
     let sql = format!(
-        "SELECT r.id AS id FROM {table} r WHERE r.id IN ({placeholders}) AND {free}",
+        "SELECT r.id FROM {table} r WHERE r.id IN ({placeholders}) AND {free}",
         free = free_sql(column),
     );
-    let mut found = Vec::new();
-    for (n, batch) in candidates.chunks(PROBE_BATCH).enumerate() {
-        let ids: Vec<String> = batch.iter().map(Uuid::to_string).collect();
-        let mut values: Vec<Value> = ids.iter().map(|id| Value::Text(Some(id.clone()))).collect();
-        values.resize(PROBE_BATCH, Value::Text(ids.last().cloned()));
-        values.extend(free_values(window));
-        let rows: Vec<IdRow> = Prepared::new(sql.clone(), values).load(conn)?;
-        let free: std::collections::HashSet<String> = rows.into_iter().map(|r| r.id).collect();
-        for (i, id) in ids.iter().enumerate() {
-            if free.contains(id) {
-                found.push(n * PROBE_BATCH + i);
-                if found.len() >= limit {
-                    return Ok(found);
-                }
-            }
-        }
-    }
-    Ok(found)
+    let mut values: Vec<Value> = ids
+        .iter()
+        .map(|id| Value::Text(Some(id.to_string())))
+        .collect();
+    values.resize(PROBE_BATCH, Value::Text(Some(last.to_string())));
+    values.extend(free_values(window));
+    let free: Vec<Id> = Prepared::new(sql, values).load_as::<Text, Id>(conn)?;
+    Ok(ids.iter().map(|id| free.contains(&Id(*id))).collect())
 }
 
-/// The minutes each `column` (vehicle or driver) is booked in `week`, as
+/// Minutes booked per vehicle and per driver in one week.
+#[derive(Debug, Default)]
+pub struct WeekLoad {
+    pub vehicles: std::collections::HashMap<Uuid, i64>,
+    pub drivers: std::collections::HashMap<Uuid, i64>,
+}
+
+impl WeekLoad {
+    pub fn vehicle(&self, id: &Uuid) -> i64 {
+        self.vehicles.get(id).copied().unwrap_or(0)
+    }
+
+    pub fn driver(&self, id: &Uuid) -> i64 {
+        self.drivers.get(id).copied().unwrap_or(0)
+    }
+}
+
+/// The minutes each vehicle and each driver is booked in `week`, as
 /// counted for balancing: confirmed, running and completed trips. One scan
-/// of the week's bookings over a covering index.
-pub(super) fn week_minutes(
-    conn: &mut DbConn,
-    column: &str,
-    week: &TimeRange,
-) -> QueryResult<std::collections::HashMap<String, i64>> {
+/// of the week's bookings over the `(status, starts_at, vehicle, driver,
+/// minutes)` index, which holds every column read.
+pub fn week_load(conn: &mut DbConn, week: &TimeRange) -> QueryResult<WeekLoad> {
+    use super::columns::Id;
+    use diesel::sql_types::{BigInt, Nullable, Text};
     let query = Prepared::new(
-        format!(
-            "SELECT b.{column} AS id, CAST(SUM(b.planned_minutes) AS BIGINT) AS minutes \
-             FROM bookings b \
-             WHERE b.starts_at >= ? AND b.starts_at < ? \
-               AND b.status IN ('confirmed', 'in_progress', 'completed') \
-               AND b.{column} IS NOT NULL \
-             GROUP BY b.{column}"
-        ),
+        "SELECT b.vehicle_id, b.driver_id, CAST(b.planned_minutes AS BIGINT) \
+         FROM bookings b \
+         WHERE b.status IN ('confirmed', 'in_progress', 'completed') \
+           AND b.starts_at >= ? AND b.starts_at < ?"
+            .to_owned(),
         vec![
             Value::Timestamp(to_db_time(week.start())),
             Value::Timestamp(to_db_time(week.end())),
         ],
     );
-    let rows: Vec<LoadRow> = query.load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.id, r.minutes)).collect())
+    let rows: Vec<(Option<Id>, Option<Id>, i64)> =
+        query.load_as::<(Nullable<Text>, Nullable<Text>, BigInt), _>(conn)?;
+    let mut load = WeekLoad::default();
+    for (vehicle, driver, minutes) in rows {
+        if let Some(Id(v)) = vehicle {
+            *load.vehicles.entry(v).or_default() += minutes;
+        }
+        if let Some(Id(d)) = driver {
+            *load.drivers.entry(d).or_default() += minutes;
+        }
+    }
+    Ok(load)
 }

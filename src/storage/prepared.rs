@@ -58,6 +58,53 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// Runs the query on either backend and decodes each row by position as
+    /// `ST` (a tuple of SQL types), which skips the lookup of every column
+    /// by name that [`Prepared::load`] does.
+    pub fn load_as<ST, T>(self, conn: &mut super::DbConn) -> QueryResult<Vec<T>>
+    where
+        ST: 'static,
+        Typed<ST>: diesel::query_dsl::LoadQuery<'static, diesel::SqliteConnection, T>
+            + diesel::query_dsl::LoadQuery<'static, diesel::PgConnection, T>,
+    {
+        let typed = Typed::<ST> {
+            query: self,
+            row: std::marker::PhantomData,
+        };
+        match conn {
+            super::DbConn::Sqlite(c) => RunQueryDsl::load(typed, c),
+            super::DbConn::Postgres(c) => RunQueryDsl::load(typed, c),
+        }
+    }
+}
+
+/// A [`Prepared`] whose rows have the SQL types `ST`.
+pub struct Typed<ST> {
+    query: Prepared,
+    row: std::marker::PhantomData<ST>,
+}
+
+impl<ST> QueryId for Typed<ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST: 'static> Query for Typed<ST> {
+    type SqlType = ST;
+}
+
+impl<ST, Conn> RunQueryDsl<Conn> for Typed<ST> {}
+
+impl<ST, DB: diesel::backend::Backend> QueryFragment<DB> for Typed<ST>
+where
+    Prepared: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.query.walk_ast(out)
+    }
+}
+
 impl QueryId for Prepared {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;

@@ -7,6 +7,7 @@ use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use super::occupancy::WeekLoad;
 use super::schema::{occupancy, vehicles};
 use super::{DbConn, stored, to_db_time, uuid_of};
 use crate::domain::fleet::assignment::{VehicleOption, vehicle_preference};
@@ -219,79 +220,66 @@ pub fn free(
         .collect()
 }
 
-#[derive(QueryableByName)]
-struct CandidateRow {
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
-    #[diesel(sql_type = diesel::sql_types::Integer)]
-    seats: i32,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    category: String,
+/// Active vehicles with at least `min_seats` (in `category`, if given),
+/// free or not, as assignment options with the minutes each is booked in
+/// the week of `load`. The caller asks which are free, best first
+/// ([`super::occupancy::free_among`]): on SQLite a probe is cheap and the
+/// best few are usually free.
+pub fn fitting_options(
+    conn: &mut DbConn,
+    min_seats: u8,
+    category: Option<VehicleCategory>,
+    load: &WeekLoad,
+) -> QueryResult<Vec<VehicleOption>> {
+    use super::columns::{Id, Word};
+    use super::prepared::{Prepared, Value};
+    use diesel::sql_types::{Integer, Text};
+    let category = category.map(|c| c.as_str().to_owned());
+    let rows: Vec<(Id, i32, Word)> = Prepared::new(
+        "SELECT id, seats, category FROM vehicles \
+         WHERE status = 'active' AND seats >= ? AND (? IS NULL OR category = ?)"
+            .to_owned(),
+        vec![
+            Value::Integer(i32::from(min_seats)),
+            Value::Text(category.clone()),
+            Value::Text(category),
+        ],
+    )
+    .load_as::<(Text, Integer, Text), _>(conn)?;
+    rows.into_iter()
+        .map(|(Id(id), seats, category)| {
+            Ok(VehicleOption {
+                booked_minutes: load.vehicle(&id),
+                id,
+                seats: u8::try_from(seats)
+                    .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?,
+                category: stored(VehicleCategory::parse(category.as_str()))?,
+            })
+        })
+        .collect()
 }
 
 /// Free vehicles with at least `min_seats` (in `category`, if given) as
-/// assignment options, with the minutes each is already booked in `week`,
-/// in the order assignment prefers them, at most `limit`.
-///
-/// SQLite: the active vehicles that fit are ranked first, then probed for
-/// freedom best first, so the best few cost a few probes. PostgreSQL: one
-/// query for the free ones, since each probe there is a round trip.
+/// assignment options, with the minutes each is booked in the week of
+/// `load`, in the order assignment prefers them: one query, for
+/// PostgreSQL, where each probe would be a round trip.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
-    week: &TimeRange,
     min_seats: u8,
     category: Option<VehicleCategory>,
-    limit: usize,
+    load: &WeekLoad,
 ) -> QueryResult<Vec<VehicleOption>> {
-    use super::prepared::{Prepared, Value};
-    let minutes = super::occupancy::week_minutes(conn, "vehicle_id", week)?;
-    let booked = |id: &Uuid| minutes.get(&id.to_string()).copied().unwrap_or(0);
-    let probe = matches!(conn, DbConn::Sqlite(_));
-    let mut options: Vec<VehicleOption> = if probe {
-        let category = category.map(|c| c.as_str().to_owned());
-        let rows: Vec<CandidateRow> = Prepared::new(
-            "SELECT id, seats, category FROM vehicles \
-             WHERE status = 'active' AND seats >= ? AND (? IS NULL OR category = ?)"
-                .to_owned(),
-            vec![
-                Value::Integer(i32::from(min_seats)),
-                Value::Text(category.clone()),
-                Value::Text(category),
-            ],
-        )
-        .load(conn)?;
-        rows.into_iter()
-            .map(|r| {
-                let id = uuid_of(&r.id)?;
-                Ok(VehicleOption {
-                    booked_minutes: booked(&id),
-                    id,
-                    seats: u8::try_from(r.seats)
-                        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?,
-                    category: stored(VehicleCategory::parse(&r.category))?,
-                })
-            })
-            .collect::<QueryResult<_>>()?
-    } else {
-        free(conn, window, min_seats, category)?
-            .into_iter()
-            .map(|v| VehicleOption {
-                booked_minutes: booked(&v.id),
-                id: v.id,
-                seats: v.seats.get(),
-                category: v.category,
-            })
-            .collect()
-    };
+    let mut options: Vec<VehicleOption> = free(conn, window, min_seats, category)?
+        .into_iter()
+        .map(|v| VehicleOption {
+            booked_minutes: load.vehicle(&v.id),
+            id: v.id,
+            seats: v.seats.get(),
+            category: v.category,
+        })
+        .collect();
     options.sort_by_key(vehicle_preference);
-    if probe {
-        let ids: Vec<Uuid> = options.iter().map(|o| o.id).collect();
-        let free =
-            super::occupancy::first_free(conn, "vehicles", "vehicle_id", &ids, window, limit)?;
-        return Ok(free.into_iter().map(|i| options[i].clone()).collect());
-    }
-    options.truncate(limit);
     Ok(options)
 }
 

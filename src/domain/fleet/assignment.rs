@@ -89,6 +89,98 @@ pub fn plan(
         .collect()
 }
 
+/// The two lists [`plan_lazily`] asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    Vehicles,
+    Drivers,
+}
+
+/// What [`plan_lazily`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LazyPlan {
+    /// The first pairs of [`plan`] over the free options, in its order.
+    pub pairs: Vec<(Uuid, Uuid)>,
+    /// Whether some fitting vehicle is free (even if no driver is).
+    pub vehicle_free: bool,
+}
+
+/// How many candidates [`plan_lazily`] asks about first.
+const FIRST_BATCH: usize = 4;
+
+/// The first `want` pairs [`plan`] would give if it were handed only the
+/// free options, asking `free` about as few candidates as it can.
+///
+/// `vehicles` and `drivers` are every candidate, free or not. `free` is
+/// asked about ids of one pool at a time, best first, and answers for each
+/// whether it is free for the trip: a few ids first, then twice as many
+/// each time, up to `batch`. Vehicles are asked in
+/// preference order; for each free one, only drivers who may drive it are
+/// asked, so a minibus that needs one of the few D licences does not make
+/// every B licence holder be asked first. What was learnt about a driver is
+/// kept for the next vehicle.
+pub fn plan_lazily<E>(
+    vehicles: &[VehicleOption],
+    drivers: &[DriverOption],
+    need: &Need,
+    want: usize,
+    batch: usize,
+    mut free: impl FnMut(Pool, &[Uuid]) -> Result<Vec<bool>, E>,
+) -> Result<LazyPlan, E> {
+    let batch = batch.max(1);
+    let mut fitting: Vec<&VehicleOption> = vehicles
+        .iter()
+        .filter(|v| need.vehicle_fits(v.seats, v.category))
+        .collect();
+    fitting.sort_by_key(|v| vehicle_preference(v));
+    let mut ranked: Vec<&DriverOption> = drivers.iter().collect();
+    ranked.sort_by_key(|d| driver_preference(d));
+    let mut driver_free: Vec<Option<bool>> = vec![None; ranked.len()];
+    let mut out = LazyPlan::default();
+    // The best candidate is usually free: ask about a few first, then
+    // twice as many each time, up to `batch`.
+    let grow = |n: usize| (n * 2).min(batch);
+    let mut vehicle_batch = FIRST_BATCH.min(batch);
+    let mut driver_batch = FIRST_BATCH.min(batch);
+    let mut next = 0;
+    while next < fitting.len() {
+        let chunk = &fitting[next..(next + vehicle_batch).min(fitting.len())];
+        next += chunk.len();
+        vehicle_batch = grow(vehicle_batch);
+        let ids: Vec<Uuid> = chunk.iter().map(|v| v.id).collect();
+        let answers = free(Pool::Vehicles, &ids)?;
+        for (vehicle, _) in chunk.iter().zip(answers).filter(|(_, f)| *f) {
+            out.vehicle_free = true;
+            let may_drive = |i: &usize| need.driver_fits(ranked[*i], vehicle.seats);
+            let mut at = 0;
+            while let Some(i) = (at..ranked.len()).find(may_drive) {
+                match driver_free[i] {
+                    Some(true) => {
+                        out.pairs.push((vehicle.id, ranked[i].id));
+                        break;
+                    }
+                    Some(false) => at = i + 1,
+                    None => {
+                        let unknown: Vec<usize> = (i..ranked.len())
+                            .filter(|j| driver_free[*j].is_none() && may_drive(j))
+                            .take(driver_batch)
+                            .collect();
+                        driver_batch = grow(driver_batch);
+                        let ids: Vec<Uuid> = unknown.iter().map(|j| ranked[*j].id).collect();
+                        for (j, f) in unknown.into_iter().zip(free(Pool::Drivers, &ids)?) {
+                            driver_free[j] = Some(f);
+                        }
+                    }
+                }
+            }
+            if out.pairs.len() >= want {
+                return Ok(out);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Why a trip could not be served, for the waitlist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoFit {
@@ -128,15 +220,12 @@ impl NoFit {
     }
 }
 
-/// Tells why [`plan`] found nothing, given how many vehicles in the whole
-/// pool fit the need and the free options.
-pub fn why_nothing(fitting_in_pool: usize, free_vehicles: &[VehicleOption], need: &Need) -> NoFit {
+/// Tells why no plan was found, given how many vehicles in the whole pool
+/// fit the need and whether one of them is free.
+pub fn why_nothing(fitting_in_pool: usize, fitting_vehicle_free: bool) -> NoFit {
     if fitting_in_pool == 0 {
         NoFit::NoVehicleBigEnough
-    } else if free_vehicles
-        .iter()
-        .any(|v| need.vehicle_fits(v.seats, v.category))
-    {
+    } else if fitting_vehicle_free {
         NoFit::NoDriver
     } else {
         NoFit::VehiclesBusy
@@ -243,12 +332,108 @@ mod tests {
     #[test]
     fn the_reason_for_waiting_is_specific() {
         let n = need(3, None);
-        assert_eq!(why_nothing(0, &[], &n), NoFit::NoVehicleBigEnough);
-        assert_eq!(why_nothing(2, &[], &n), NoFit::VehiclesBusy);
-        assert_eq!(
-            why_nothing(2, &[v(1, 5, VehicleCategory::Sedan, 0)], &n),
-            NoFit::NoDriver
-        );
+        assert_eq!(why_nothing(0, false), NoFit::NoVehicleBigEnough);
+        assert_eq!(why_nothing(2, false), NoFit::VehiclesBusy);
+        assert_eq!(why_nothing(2, true), NoFit::NoDriver);
         assert!(NoFit::VehiclesBusy.explain(&n).contains("3 passenger"));
+    }
+
+    #[test]
+    fn a_lazy_plan_asks_only_drivers_who_may_drive_the_vehicle() {
+        // Passengers 10: only the minibus (16 seats) fits. Drivers ranked by
+        // load: three B holders first (0 minutes), then two D1 holders.
+        let vehicles = [
+            v(1, 5, VehicleCategory::Sedan, 0),
+            v(2, 16, VehicleCategory::Minibus, 0),
+        ];
+        let drivers = [
+            d(1, LicenceClass::B, 0),
+            d(2, LicenceClass::B, 0),
+            d(3, LicenceClass::B, 0),
+            d(4, LicenceClass::D1, 300),
+            d(5, LicenceClass::D1, 60),
+        ];
+        let mut asked: Vec<(Pool, Vec<u128>)> = Vec::new();
+        let busy = [Uuid::from_u128(105)];
+        let found = plan_lazily(&vehicles, &drivers, &need(10, None), 4, 2, |pool, ids| {
+            asked.push((pool, ids.iter().map(|i| i.as_u128()).collect()));
+            Ok::<_, ()>(ids.iter().map(|i| !busy.contains(i)).collect())
+        })
+        .unwrap();
+        // The less loaded D1 holder (105) is busy; 104 drives.
+        assert_eq!(found.pairs, [(Uuid::from_u128(2), Uuid::from_u128(104))]);
+        assert!(found.vehicle_free);
+        // The sedan does not fit and no B holder was asked about.
+        assert_eq!(
+            asked,
+            [(Pool::Vehicles, vec![2]), (Pool::Drivers, vec![105, 104])]
+        );
+    }
+
+    #[test]
+    fn a_lazy_plan_reports_a_free_vehicle_without_a_driver() {
+        let vehicles = [v(1, 16, VehicleCategory::Minibus, 0)];
+        let drivers = [d(1, LicenceClass::B, 0)];
+        let found = plan_lazily(&vehicles, &drivers, &need(10, None), 4, 8, |_, ids| {
+            Ok::<_, ()>(vec![true; ids.len()])
+        })
+        .unwrap();
+        assert!(found.pairs.is_empty());
+        assert!(found.vehicle_free);
+    }
+
+    mod lazily {
+        use super::*;
+        use proptest::prelude::*;
+
+        const CLASSES: [LicenceClass; 3] = [LicenceClass::B, LicenceClass::D1, LicenceClass::D];
+        const SIZES: [(u8, VehicleCategory); 4] = [
+            (5, VehicleCategory::Sedan),
+            (7, VehicleCategory::Suv),
+            (16, VehicleCategory::Minibus),
+            (29, VehicleCategory::Minibus),
+        ];
+
+        proptest! {
+            /// Asking lazily gives the first pairs of the whole plan over
+            /// the free options, whatever the batch size.
+            #[test]
+            fn gives_the_head_of_the_whole_plan(
+                vehicles in proptest::collection::vec((0..4usize, 0..5i64, any::<bool>()), 0..30),
+                drivers in proptest::collection::vec((0..3usize, 0..5i64, any::<bool>(), any::<bool>()), 0..30),
+                passengers in 1u8..20,
+                wish in proptest::option::of(0..4usize),
+                want in 1usize..6,
+                batch in 1usize..8,
+            ) {
+                let vs: Vec<(VehicleOption, bool)> = vehicles.iter().enumerate().map(|(i, (size, load, free))| {
+                    let (seats, category) = SIZES[*size];
+                    (v(i as u128 + 1, seats, category, load * 60), *free)
+                }).collect();
+                let ds: Vec<(DriverOption, bool)> = drivers.iter().enumerate().map(|(i, (class, load, free, expired))| {
+                    let mut o = d(i as u128 + 1, CLASSES[*class], load * 60);
+                    if *expired {
+                        o.licence_expires_on = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+                    }
+                    (o, *free)
+                }).collect();
+                let n = need(passengers, wish.map(|w| SIZES[w].1));
+                let free_v: Vec<VehicleOption> = vs.iter().filter(|x| x.1).map(|x| x.0.clone()).collect();
+                let free_d: Vec<DriverOption> = ds.iter().filter(|x| x.1).map(|x| x.0.clone()).collect();
+                let mut whole = plan(&free_v, &free_d, &n);
+                whole.truncate(want);
+                let all_v: Vec<VehicleOption> = vs.iter().map(|x| x.0.clone()).collect();
+                let all_d: Vec<DriverOption> = ds.iter().map(|x| x.0.clone()).collect();
+                let is_free = |id: &Uuid| vs.iter().any(|x| x.0.id == *id && x.1) || ds.iter().any(|x| x.0.id == *id && x.1);
+                let lazy = plan_lazily(&all_v, &all_d, &n, want, batch, |_, ids| {
+                    Ok::<_, ()>(ids.iter().map(is_free).collect())
+                }).unwrap();
+                prop_assert_eq!(lazy.pairs, whole);
+                prop_assert_eq!(
+                    lazy.vehicle_free,
+                    free_v.iter().any(|x| n.vehicle_fits(x.seats, x.category))
+                );
+            }
+        }
     }
 }

@@ -448,8 +448,17 @@ pub async fn create_booking(
     };
     let actor = auth.actor();
     let requester = auth.principal.user_id;
+    // The search for a vehicle and a driver reads a snapshot in parallel
+    // with other requests; the write transaction re-checks and holds them.
+    let asked = new.clone();
+    let proposal = state
+        .db(move |conn| {
+            let ctx = FleetContext::load(conn, clock::now())?;
+            Ok(ops::propose(conn, &asked, &ctx)?)
+        })
+        .await?;
     let booking = in_tx(&state, move |conn, ctx| {
-        Ok(ops::create(conn, &actor, requester, new, ctx)?)
+        Ok(ops::create(conn, &actor, requester, new, ctx, proposal)?)
     })
     .await?;
     let v = view_of(&state, booking).await?;

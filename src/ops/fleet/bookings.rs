@@ -78,33 +78,112 @@ pub struct NewBooking {
     pub priority: Priority,
 }
 
-/// How many of the best free vehicles and drivers are read first.
-const SHORTLIST: usize = 16;
+/// How many pairs of the plan SQLite works out. Its writes are serialised,
+/// so the first pair is taken unless another process took it meanwhile.
+const SQLITE_PAIRS: usize = 4;
 
-/// How much of the plan made from the short lists is the plan the whole
-/// lists would give. Both lists are in preference order and every listed
-/// vehicle fits, so the whole plan pairs each vehicle, in order, with its
-/// first licensed driver. Where the short plan pairs the short list's
-/// vehicles one after the other from the first, it found those same
-/// drivers (every driver before them in the whole list is in the short list
-/// too); from the first vehicle it had to skip, only the whole lists can
-/// tell. Zero means the whole lists must decide.
-fn shortlist_decides(plan: &[(Uuid, Uuid)], vehicles: &[assignment::VehicleOption]) -> usize {
-    plan.iter()
-        .zip(vehicles)
-        .take_while(|((v, _), option)| *v == option.id)
-        .count()
+/// What a search for a vehicle and a driver found: pairs to try, from a
+/// snapshot that may be out of date by the time they are held.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// Pairs to try, best first.
+    plan: Vec<(Uuid, Uuid)>,
+    /// Whether some fitting vehicle was free (for the waitlist's reason).
+    vehicle_free: bool,
+}
+
+/// The best pairs of a free vehicle and a free licensed driver for `need`.
+///
+/// SQLite: every candidate is ranked, then asked about best first in
+/// batches ([`assignment::plan_lazily`]), so a booking costs a few index
+/// probes. PostgreSQL: the free ones in one query each, so that concurrent
+/// requests that clash on the best pair fall through the whole plan in one
+/// round without a round trip per probe.
+fn search(
+    conn: &mut DbConn,
+    window: &TimeRange,
+    week: &TimeRange,
+    need: &Need,
+) -> Result<Proposal, OpError> {
+    let load = occupancy::week_load(conn, week)?;
+    let min_seats = need.passengers + 1;
+    if matches!(conn, DbConn::Sqlite(_)) {
+        let vehicles = vehicles::fitting_options(conn, min_seats, need.category, &load)?;
+        let drivers = drivers::licensed_options(conn, need.last_day, &load)?;
+        let lazy = assignment::plan_lazily(
+            &vehicles,
+            &drivers,
+            need,
+            SQLITE_PAIRS,
+            occupancy::PROBE_BATCH,
+            |pool, ids| occupancy::free_among(conn, pool, ids, window),
+        )?;
+        return Ok(Proposal {
+            plan: lazy.pairs,
+            vehicle_free: lazy.vehicle_free,
+        });
+    }
+    let free_vehicles = vehicles::free_options(conn, window, min_seats, need.category, &load)?;
+    let free_drivers = drivers::free_options(conn, window, need.last_day, &load)?;
+    Ok(Proposal {
+        plan: assignment::plan(&free_vehicles, &free_drivers, need),
+        vehicle_free: free_vehicles
+            .iter()
+            .any(|v| need.vehicle_fits(v.seats, v.category)),
+    })
+}
+
+/// What the database holds of a booking while it is assigned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    /// No row yet: a new request.
+    Nothing,
+    /// A row that may differ from the booking in memory.
+    Stale,
+    /// A row as the booking in memory.
+    Current,
+}
+
+/// Whether the vehicle and the driver, re-read under a share lock, still
+/// serve `need`.
+fn still_fits(
+    conn: &mut DbConn,
+    vehicle_id: Uuid,
+    driver_id: Uuid,
+    need: &Need,
+) -> Result<bool, OpError> {
+    Ok(
+        match (
+            vehicles::find_for_share(conn, vehicle_id)?,
+            drivers::find_for_share(conn, driver_id)?,
+        ) {
+            (Some(v), Some(d)) => {
+                v.status == VehicleStatus::Active
+                    && need.vehicle_fits(v.seats.get(), v.category)
+                    && d.status == DriverStatus::Active
+                    && d.licence_class.covers(v.seats.get())
+                    && d.licence_expires_on >= need.last_day
+            }
+            _ => false,
+        },
+    )
 }
 
 /// Finds a vehicle and a driver for `booking` and holds them. On success the
 /// booking is `confirmed`; otherwise it is `waitlisted` with the reason.
 /// Candidates come from a snapshot: if another transaction takes one first
-/// (possible on PostgreSQL), the database refuses the hold and the next
-/// candidate is tried.
+/// (possible on PostgreSQL, or from another process on SQLite), the
+/// database refuses the hold and the next candidate is tried.
+///
+/// A new request (`stored` is [`Stored::Nothing`]) is inserted confirmed
+/// just before its first hold; `stored` tells the caller what is left to
+/// write.
 fn auto_assign(
     conn: &mut DbConn,
     ctx: &FleetContext,
     booking: &mut Booking,
+    stored: &mut Stored,
+    mut proposal: Option<Proposal>,
 ) -> Result<bool, OpError> {
     let window = ctx.window(&booking.range);
     let week = ctx.week_of(booking.range.start());
@@ -113,41 +192,18 @@ fn auto_assign(
         category: booking.category_wish,
         last_day: ctx.last_day(&booking.range),
     };
-    // SQLite: first the best few of each in preference order; the whole
-    // lists only when the short ones cannot decide (see `shortlist_decides`).
-    // PostgreSQL: the whole lists at once, so concurrent requests that
-    // clash on the best pair fall through the whole plan in one round.
-    let mut limit = match conn {
-        DbConn::Sqlite(_) => SHORTLIST,
-        DbConn::Postgres(_) => usize::MAX,
-    };
-    let mut round = 0;
-    while round < 3 {
-        let free_vehicles = vehicles::free_options(
-            conn,
-            &window,
-            &week,
-            need.passengers + 1,
-            need.category,
-            limit,
-        )?;
-        let free_drivers = drivers::free_options(conn, &window, &week, need.last_day, limit)?;
-        let mut plan = assignment::plan(&free_vehicles, &free_drivers, &need);
-        if limit == SHORTLIST {
-            limit = usize::MAX;
-            let complete = free_vehicles.len() < SHORTLIST && free_drivers.len() < SHORTLIST;
-            if !complete {
-                let exact = shortlist_decides(&plan, &free_vehicles);
-                if exact == 0 {
-                    continue;
-                }
-                plan.truncate(exact);
-            }
-        }
-        round += 1;
-        if plan.is_empty() {
+    for _round in 0..3 {
+        // A proposal was worked out before this transaction: its pairs are
+        // re-read before they are held. An empty one is not trusted: a
+        // vehicle may have been freed since, and the request must not wait
+        // for nothing.
+        let (found, fresh) = match proposal.take() {
+            Some(p) if !p.plan.is_empty() => (p, false),
+            _ => (search(conn, &window, &week, &need)?, true),
+        };
+        if found.plan.is_empty() {
             let fitting = vehicles::count_fitting(conn, need.passengers, need.category)?;
-            let why = assignment::why_nothing(fitting as usize, &free_vehicles, &need);
+            let why = assignment::why_nothing(fitting as usize, found.vehicle_free);
             booking.status = BookingStatus::Waitlisted;
             booking.status_reason = Some(why.explain(&need));
             booking.vehicle_id = None;
@@ -155,36 +211,48 @@ fn auto_assign(
             return Ok(false);
         }
         let mut raced = false;
-        for (vehicle_id, driver_id) in plan {
-            // Another transaction may have retired the vehicle or changed the
-            // driver since the snapshot: re-read both under a share lock
-            // (PostgreSQL) before holding them.
-            let still_fits = match (
-                vehicles::find_for_share(conn, vehicle_id)?,
-                drivers::find_for_share(conn, driver_id)?,
-            ) {
-                (Some(v), Some(d)) => {
-                    v.status == VehicleStatus::Active
-                        && need.vehicle_fits(v.seats.get(), v.category)
-                        && d.status == DriverStatus::Active
-                        && d.licence_class.covers(v.seats.get())
-                        && d.licence_expires_on >= need.last_day
-                }
-                _ => false,
-            };
-            if !still_fits {
+        for (vehicle_id, driver_id) in found.plan {
+            // A proposal, or any search on PostgreSQL, is a snapshot:
+            // another transaction may have retired the vehicle or changed
+            // the driver since. Both are re-read under a share lock before
+            // they are held. A search on SQLite ran in this write
+            // transaction, which holds the database's only write lock, so
+            // nothing has changed since.
+            if (!fresh || matches!(conn, DbConn::Postgres(_)))
+                && !still_fits(conn, vehicle_id, driver_id, &need)?
+            {
                 raced = true;
                 continue;
             }
+            let before = (
+                booking.status,
+                booking.status_reason.take(),
+                booking.vehicle_id,
+                booking.driver_id,
+            );
+            booking.status = BookingStatus::Confirmed;
+            booking.vehicle_id = Some(vehicle_id);
+            booking.driver_id = Some(driver_id);
+            if *stored == Stored::Nothing {
+                // A new request's row is written once, already confirmed;
+                // the holds refer to it.
+                bookings::insert(conn, booking, ctx.now)?;
+                *stored = Stored::Current;
+            }
             match occupancy::hold_booking(conn, booking.id, vehicle_id, driver_id, &window)? {
-                Ok(()) => {
-                    booking.status = BookingStatus::Confirmed;
-                    booking.status_reason = None;
-                    booking.vehicle_id = Some(vehicle_id);
-                    booking.driver_id = Some(driver_id);
-                    return Ok(true);
+                Ok(()) => return Ok(true),
+                Err(_) => {
+                    (
+                        booking.status,
+                        booking.status_reason,
+                        booking.vehicle_id,
+                        booking.driver_id,
+                    ) = before;
+                    if *stored == Stored::Current {
+                        *stored = Stored::Stale;
+                    }
+                    raced = true;
                 }
-                Err(_) => raced = true,
             }
         }
         if !raced {
@@ -201,15 +269,47 @@ fn auto_assign(
     Ok(false)
 }
 
+/// The vehicle and driver pairs a new request would be given, worked out
+/// on a read connection before its write transaction, so the search for
+/// them does not hold the write lock (SQLite has one writer). `None` when
+/// the request goes to approval or would be refused.
+pub fn propose(
+    conn: &mut DbConn,
+    new: &NewBooking,
+    ctx: &FleetContext,
+) -> Result<Option<Proposal>, OpError> {
+    if new.range.start() <= ctx.now
+        || ctx
+            .policy
+            .approval_reason(&new.range, new.out_of_province)
+            .is_some()
+    {
+        return Ok(None);
+    }
+    let need = Need {
+        passengers: new.passengers,
+        category: new.category_wish,
+        last_day: ctx.last_day(&new.range),
+    };
+    let window = ctx.window(&new.range);
+    let week = ctx.week_of(new.range.start());
+    search(conn, &window, &week, &need).map(Some)
+}
+
 /// Files a trip request: refused if it starts in the past or the board is
 /// unknown; sent to approval when policy says so; otherwise assigned at
 /// once or waitlisted.
+///
+/// `proposal` is what [`propose`] found before the write transaction; its
+/// pairs are tried first, each re-read and held under the database's
+/// checks, and a fresh search follows if none of them can be held.
 pub fn create(
     conn: &mut DbConn,
     actor: &Actor,
     requester_id: Uuid,
     new: NewBooking,
     ctx: &FleetContext,
+    proposal: Option<Proposal>,
 ) -> Result<Booking, OpError> {
     if new.range.start() <= ctx.now {
         return Err(OpError::invalid(
@@ -264,12 +364,14 @@ pub fn create(
         trip: None,
         created_at: ctx.now,
     };
-    bookings::insert(conn, &booking, ctx.now)?;
-    if approval.is_none() && auto_assign(conn, ctx, &mut booking)? {
+    let mut stored = Stored::Nothing;
+    if approval.is_none() && auto_assign(conn, ctx, &mut booking, &mut stored, proposal)? {
         trips::commit(conn, &booking, Enforcement::Enforce, &ctx.ledger())?;
-        bookings::save_state(conn, &booking, ctx.now)?;
-    } else if approval.is_none() {
-        bookings::save_state(conn, &booking, ctx.now)?;
+    }
+    match stored {
+        Stored::Nothing => bookings::insert(conn, &booking, ctx.now)?,
+        Stored::Stale => bookings::save_state(conn, &booking, ctx.now)?,
+        Stored::Current => {}
     }
     record(conn, actor, "create", None, &booking, ctx)?;
     Ok(booking)
@@ -307,7 +409,7 @@ pub fn approve(
         ));
     }
     let mut after = before.clone();
-    if auto_assign(conn, ctx, &mut after)? {
+    if auto_assign(conn, ctx, &mut after, &mut Stored::Stale, None)? {
         trips::commit(conn, &after, Enforcement::Enforce, &ctx.ledger())?;
     }
     bookings::save_state(conn, &after, ctx.now)?;
@@ -651,7 +753,7 @@ pub fn retry_waitlist(
     let mut served = Vec::new();
     for before in waiting {
         let mut after = before.clone();
-        if auto_assign(conn, ctx, &mut after)? {
+        if auto_assign(conn, ctx, &mut after, &mut Stored::Stale, None)? {
             // Capacity freed up for a request made earlier: its board's
             // budget is reserved, and a shortfall does not undo the trip.
             trips::commit(conn, &after, Enforcement::RecordOnly, &ctx.ledger())?;
@@ -707,36 +809,4 @@ pub(super) fn move_to_waitlist(
         record(conn, actor, "unassign", Some(&before), &after, ctx)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn option(n: u128) -> assignment::VehicleOption {
-        assignment::VehicleOption {
-            id: Uuid::from_u128(n),
-            seats: 5,
-            category: VehicleCategory::Sedan,
-            booked_minutes: 0,
-        }
-    }
-
-    #[test]
-    fn the_short_plan_counts_only_while_it_pairs_the_vehicles_in_order() {
-        let (v1, v2, v3) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
-        let d = Uuid::from_u128(9);
-        let vehicles = [option(1), option(2), option(3)];
-        // Every vehicle found a driver among the short list: all of it holds.
-        assert_eq!(
-            shortlist_decides(&[(v1, d), (v2, d), (v3, d)], &vehicles),
-            3
-        );
-        // The second vehicle found none: the whole list might have one for
-        // it, so only the first pair is sure.
-        assert_eq!(shortlist_decides(&[(v1, d), (v3, d)], &vehicles), 1);
-        // The first vehicle found none: nothing is sure.
-        assert_eq!(shortlist_decides(&[(v2, d), (v3, d)], &vehicles), 0);
-        assert_eq!(shortlist_decides(&[], &vehicles), 0);
-    }
 }

@@ -1,0 +1,2 @@
+DROP INDEX drivers_assignable_idx;
+DROP INDEX vehicles_assignable_idx;
