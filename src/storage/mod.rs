@@ -39,6 +39,11 @@ pub(crate) fn uuid_of(stored: &str) -> Result<Uuid, DieselError> {
 
 /// Reads a stored value through its domain parser: a value the parser
 /// refuses is a storage fault, not bad input.
+/// Up to this many rows are read by id one by one: each lookup reuses a
+/// prepared statement, where an `IN` list of varying length is compiled
+/// afresh on every call.
+pub(crate) const ONE_BY_ONE: usize = 8;
+
 pub(crate) fn stored<T>(parsed: Result<T, crate::domain::ParseError>) -> Result<T, DieselError> {
     parsed.map_err(|e| DieselError::DeserializationError(Box::new(e)))
 }

@@ -239,8 +239,7 @@ pub(super) fn free_values(window: &TimeRange) -> [Value; 6] {
     ]
 }
 
-/// Ids probed for freedom per query; a short batch repeats its last id, so
-/// every probe is the same prepared statement.
+/// Most ids probed for freedom by one query.
 pub const PROBE_BATCH: usize = 32;
 
 /// For each of `ids` (at most [`PROBE_BATCH`] vehicles or drivers), whether
@@ -265,7 +264,10 @@ pub fn free_among(
         Pool::Vehicles => ("vehicles", "vehicle_id"),
         Pool::Drivers => ("drivers", "driver_id"),
     };
-    let placeholders = vec!["?"; PROBE_BATCH].join(", ");
+    // One prepared statement per size (4, 8, 16 or 32 ids): a short list
+    // repeats its last id rather than binding 32.
+    let size = ids.len().next_power_of_two().clamp(4, PROBE_BATCH);
+    let placeholders = vec!["?"; size].join(", ");
     let sql = format!(
         "SELECT r.id FROM {table} r WHERE r.id IN ({placeholders}) AND {free}",
         free = free_sql(column),
@@ -274,7 +276,7 @@ pub fn free_among(
         .iter()
         .map(|id| Value::Text(Some(id.to_string())))
         .collect();
-    values.resize(PROBE_BATCH, Value::Text(Some(last.to_string())));
+    values.resize(size, Value::Text(Some(last.to_string())));
     values.extend(free_values(window));
     let free: Vec<Id> = Prepared::new(sql, values).load_as::<Text, Id>(conn)?;
     Ok(ids.iter().map(|id| free.contains(&Id(*id))).collect())
