@@ -67,6 +67,12 @@ impl AppState {
         }
     }
 
+    /// Whether writes are serialised through one writer (SQLite), so work
+    /// done before a write transaction spares the writer's time.
+    pub fn one_writer(&self) -> bool {
+        self.writer.is_some()
+    }
+
     pub fn throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
         // A panic while holding the lock leaves the counts usable.
         self.throttle.lock().unwrap_or_else(|p| p.into_inner())

@@ -448,15 +448,21 @@ pub async fn create_booking(
     };
     let actor = auth.actor();
     let requester = auth.principal.user_id;
-    // The search for a vehicle and a driver reads a snapshot in parallel
-    // with other requests; the write transaction re-checks and holds them.
-    let asked = new.clone();
-    let proposal = state
-        .db(move |conn| {
-            let ctx = FleetContext::load(conn, clock::now())?;
-            Ok(ops::propose(conn, &asked, &ctx)?)
-        })
-        .await?;
+    // With one writer (SQLite), the search for a vehicle and a driver reads
+    // a snapshot in parallel with other requests, and the write transaction
+    // only re-checks and holds them. PostgreSQL's transactions already run
+    // side by side; there the search stays in the transaction.
+    let proposal = if state.one_writer() {
+        let asked = new.clone();
+        state
+            .db(move |conn| {
+                let ctx = FleetContext::load(conn, clock::now())?;
+                Ok(ops::propose(conn, &asked, &ctx)?)
+            })
+            .await?
+    } else {
+        None
+    };
     let booking = in_tx(&state, move |conn, ctx| {
         Ok(ops::create(conn, &actor, requester, new, ctx, proposal)?)
     })
