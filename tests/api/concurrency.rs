@@ -62,6 +62,31 @@ async fn active_holders(app: &TestApp) -> usize {
     list["items"].as_array().unwrap().len()
 }
 
+/// The stored waiting requests: none keeps a vehicle or a driver, even one
+/// that was written confirmed before its hold was refused.
+async fn stored_waiting_hold_nothing(app: &TestApp, n: usize) {
+    let desk = app.token("dispatcher").await;
+    let list = app
+        .get("/api/v1/bookings?status=waitlisted&limit=500", &desk)
+        .await
+        .json();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), n);
+    for b in items {
+        assert!(b["vehicle"].is_null() && b["driver"].is_null(), "{b}");
+        // The car was taken: the search saw it (or, read a moment apart
+        // on PostgreSQL, its driver) held, or every round of holds lost
+        // the race. Never "the pool has no such vehicle".
+        let reason = b["status_reason"].as_str().unwrap_or("");
+        assert!(
+            reason.contains("is booked or in maintenance")
+                || reason.contains("no driver licensed for it is free")
+                || reason.contains("taken by other requests"),
+            "{b}"
+        );
+    }
+}
+
 #[actix_web::test]
 async fn fifty_requests_for_the_last_free_car_confirm_exactly_one() {
     let app = spawn_app().await;
@@ -70,6 +95,7 @@ async fn fifty_requests_for_the_last_free_car_confirm_exactly_one() {
     let results = race(&app, std::slice::from_ref(&app.base), 50).await;
     check(&results, 50);
     assert_eq!(active_holders(&app).await, 1);
+    stored_waiting_hold_nothing(&app, 49).await;
 }
 
 #[actix_web::test]
@@ -82,4 +108,5 @@ async fn two_server_processes_on_one_database_confirm_exactly_one() {
     let results = race(&app, &[base_a, base_b], 50).await;
     check(&results, 50);
     assert_eq!(active_holders(&app).await, 1);
+    stored_waiting_hold_nothing(&app, 49).await;
 }
