@@ -153,15 +153,7 @@ pub fn find_by_calendar_key(conn: &mut DbConn, key: &str) -> QueryResult<Option<
 
 pub fn by_ids(conn: &mut DbConn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Driver>> {
     if ids.len() <= super::ONE_BY_ONE {
-        let mut found = HashMap::new();
-        for &id in ids {
-            if !found.contains_key(&id)
-                && let Some(x) = find(conn, id)?
-            {
-                found.insert(id, x);
-            }
-        }
-        return Ok(found);
+        return super::each_by_id(ids, |id| find(conn, id));
     }
     let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
     drivers::table

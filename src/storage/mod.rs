@@ -39,17 +39,33 @@ pub(crate) fn uuid_of(stored: &str) -> Result<Uuid, DieselError> {
 
 /// Reads a stored value through its domain parser: a value the parser
 /// refuses is a storage fault, not bad input.
-/// Up to this many rows are read by id one by one: each lookup reuses a
-/// prepared statement, where an `IN` list of varying length is compiled
-/// afresh on every call.
-pub(crate) const ONE_BY_ONE: usize = 8;
-
 pub(crate) fn stored<T>(parsed: Result<T, crate::domain::ParseError>) -> Result<T, DieselError> {
     parsed.map_err(|e| DieselError::DeserializationError(Box::new(e)))
 }
 
 pub(crate) fn opt_uuid_of(stored: Option<&str>) -> Result<Option<Uuid>, DieselError> {
     stored.map(uuid_of).transpose()
+}
+
+/// Up to this many rows are read by id one by one ([`each_by_id`]): each
+/// lookup reuses a prepared statement, where an `IN` list of varying length
+/// is compiled afresh on every call.
+pub(crate) const ONE_BY_ONE: usize = 8;
+
+/// The rows of `ids`, each read by `find`; ids without a row are left out.
+pub(crate) fn each_by_id<T>(
+    ids: &[Uuid],
+    mut find: impl FnMut(Uuid) -> Result<Option<T>, DieselError>,
+) -> Result<std::collections::HashMap<Uuid, T>, DieselError> {
+    let mut found = std::collections::HashMap::new();
+    for &id in ids {
+        if !found.contains_key(&id)
+            && let Some(row) = find(id)?
+        {
+            found.insert(id, row);
+        }
+    }
+    Ok(found)
 }
 
 /// Rows per multi-row INSERT in bulk writes: well under the bind-parameter

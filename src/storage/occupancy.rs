@@ -285,8 +285,8 @@ pub fn free_among(
 /// Minutes booked per vehicle and per driver in one week.
 #[derive(Debug, Default)]
 pub struct WeekLoad {
-    pub vehicles: std::collections::HashMap<Uuid, i64>,
-    pub drivers: std::collections::HashMap<Uuid, i64>,
+    vehicles: std::collections::HashMap<Uuid, i64>,
+    drivers: std::collections::HashMap<Uuid, i64>,
 }
 
 impl WeekLoad {

@@ -130,15 +130,7 @@ pub fn find_by_plate(conn: &mut DbConn, plate: &Plate) -> QueryResult<Option<Veh
 /// Vehicles by id, for decorating lists.
 pub fn by_ids(conn: &mut DbConn, ids: &[Uuid]) -> QueryResult<HashMap<Uuid, Vehicle>> {
     if ids.len() <= super::ONE_BY_ONE {
-        let mut found = HashMap::new();
-        for &id in ids {
-            if !found.contains_key(&id)
-                && let Some(x) = find(conn, id)?
-            {
-                found.insert(id, x);
-            }
-        }
-        return Ok(found);
+        return super::each_by_id(ids, |id| find(conn, id));
     }
     let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
     vehicles::table

@@ -48,7 +48,13 @@ impl Need {
     }
 
     pub fn driver_fits(&self, driver: &DriverOption, seats: u8) -> bool {
-        driver.licence_class.covers(seats) && driver.licence_expires_on >= self.last_day
+        self.licence_fits(driver.licence_class, driver.licence_expires_on, seats)
+    }
+
+    /// A licence of `class`, valid until `expires_on`, may drive a vehicle
+    /// of `seats` on the whole trip.
+    pub fn licence_fits(&self, class: LicenceClass, expires_on: NaiveDate, seats: u8) -> bool {
+        class.covers(seats) && expires_on >= self.last_day
     }
 }
 

@@ -133,6 +133,20 @@ fn search(
     })
 }
 
+/// What a trip over `range` needs of a vehicle and a driver.
+fn need_of(
+    ctx: &FleetContext,
+    range: &TimeRange,
+    passengers: u8,
+    category: Option<VehicleCategory>,
+) -> Need {
+    Need {
+        passengers,
+        category,
+        last_day: ctx.last_day(range),
+    }
+}
+
 /// What the database holds of a booking while it is assigned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stored {
@@ -161,8 +175,7 @@ fn still_fits(
                 v.status == VehicleStatus::Active
                     && need.vehicle_fits(v.seats.get(), v.category)
                     && d.status == DriverStatus::Active
-                    && d.licence_class.covers(v.seats.get())
-                    && d.licence_expires_on >= need.last_day
+                    && need.licence_fits(d.licence_class, d.licence_expires_on, v.seats.get())
             }
             _ => false,
         },
@@ -187,11 +200,12 @@ fn auto_assign(
 ) -> Result<bool, OpError> {
     let window = ctx.window(&booking.range);
     let week = ctx.week_of(booking.range.start());
-    let need = Need {
-        passengers: booking.passengers,
-        category: booking.category_wish,
-        last_day: ctx.last_day(&booking.range),
-    };
+    let need = need_of(
+        ctx,
+        &booking.range,
+        booking.passengers,
+        booking.category_wish,
+    );
     for _round in 0..3 {
         // A proposal was worked out before this transaction: its pairs are
         // re-read before they are held. An empty one is not trusted: a
@@ -286,11 +300,7 @@ pub fn propose(
     {
         return Ok(None);
     }
-    let need = Need {
-        passengers: new.passengers,
-        category: new.category_wish,
-        last_day: ctx.last_day(&new.range),
-    };
+    let need = need_of(ctx, &new.range, new.passengers, new.category_wish);
     let window = ctx.window(&new.range);
     let week = ctx.week_of(new.range.start());
     search(conn, &window, &week, &need).map(Some)
