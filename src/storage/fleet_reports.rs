@@ -2,7 +2,8 @@
 //! start order and in pages (so a year of a large pool never sits in memory
 //! at once), and the trip costs charged to each board in the ledger.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::connection::DefaultLoadingMode;
@@ -261,10 +262,12 @@ fn scan_slice<E: From<diesel::result::Error>>(
 /// The period is read a day of starts at a time (from
 /// TimeRange::MAX_DAYS before `from`, as no request lasts longer), so no
 /// more than a few days' requests are ever buffered, on either backend.
-/// With a `second` connection, a scoped thread reads two days of every
-/// three on it while this one reads the rest and runs `f`, so a year's
-/// scan uses two cores; the days still reach `f` in order. Each day is
-/// read as it stands when it is read, with one connection or two.
+/// With a `second` connection, two threads share the reading: each takes
+/// the next day nobody has taken yet, and this one also runs `f`, on the
+/// days in order. When the day `f` needs next is not read yet, this thread
+/// reads a day itself rather than wait, so both cores stay busy whichever
+/// of reading and reporting costs more. Each day is read as it stands when
+/// it is read, with one connection or two.
 pub fn for_each_request<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     second: Option<&mut DbConn>,
@@ -292,41 +295,61 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
         }
         return Ok(());
     };
-    // The second reader takes two days of every three: this thread also
-    // runs `f` on every request.
-    let mine = |i: usize| i.is_multiple_of(3);
-    let theirs: Vec<_> = days
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| !mine(*i))
-        .map(|(_, d)| *d)
-        .collect();
+    let read_day = |conn: &mut DbConn, day| {
+        let mut read = Vec::new();
+        scan_slice(conn, filter, from, day, &mut |r| {
+            read.push(r);
+            Ok::<_, diesel::result::Error>(())
+        })
+        .map(|()| read)
+    };
+    // The index of the next day nobody has taken.
+    let next = &AtomicUsize::new(0);
+    let days = &days;
     std::thread::scope(|s| {
-        // Four days in flight: the second reader stays a few days ahead.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<QueryResult<Vec<Request>>>(4);
+        // At most four days read ahead wait in the channel: the second
+        // reader stops there until this thread catches up.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, QueryResult<Vec<Request>>)>(4);
         s.spawn(move || {
-            for day in theirs {
-                let mut read = Vec::new();
-                let result = scan_slice(second, filter, from, day, &mut |r| {
-                    read.push(r);
-                    Ok::<_, diesel::result::Error>(())
-                });
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&day) = days.get(i) else { return };
+                let result = read_day(second, day);
                 let failed = result.is_err();
                 // A closed channel: the caller stopped early.
-                if tx.send(result.map(|()| read)).is_err() || failed {
+                if tx.send((i, result)).is_err() || failed {
                     return;
                 }
             }
         });
-        for (i, day) in days.into_iter().enumerate() {
-            if mine(i) {
-                scan_slice(conn, filter, from, day, &mut keep)?;
-            } else {
-                let read = rx.recv().map_err(|_| {
-                    diesel::result::Error::QueryBuilderError("the second reader stopped".into())
-                })??;
-                for r in read {
-                    keep(r)?;
+        // Days read, by index, that `f` has not had yet.
+        let mut ready: BTreeMap<usize, Vec<Request>> = BTreeMap::new();
+        for want in 0..days.len() {
+            loop {
+                while let Ok((i, read)) = rx.try_recv() {
+                    ready.insert(i, read?);
+                }
+                if let Some(read) = ready.remove(&want) {
+                    for r in read {
+                        keep(r)?;
+                    }
+                    break;
+                }
+                // Every day before `want` has been taken, so a day taken
+                // now is `want` itself (read straight into `f`) or, when
+                // the other thread is reading `want`, one after it.
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i == want {
+                    scan_slice(conn, filter, from, days[i], &mut keep)?;
+                    break;
+                }
+                if let Some(&day) = days.get(i) {
+                    ready.insert(i, read_day(conn, day)?);
+                } else {
+                    let (i, read) = rx.recv().map_err(|_| {
+                        diesel::result::Error::QueryBuilderError("the second reader stopped".into())
+                    })?;
+                    ready.insert(i, read?);
                 }
             }
         }
