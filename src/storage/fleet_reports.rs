@@ -361,6 +361,10 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
 /// request (confirmed, in progress or completed) overlapping `[from, to)`.
 /// Used to tell which retired vehicles and inactive drivers still belong
 /// in a report, before reading the period.
+///
+/// One lookup per id, through the `(vehicle_id, starts_at)` or
+/// `(driver_id, starts_at)` index: asked for a list of ids at once, SQLite
+/// walks every served request of the period instead.
 pub fn with_served_trips(
     conn: &mut DbConn,
     vehicles: bool,
@@ -371,27 +375,22 @@ pub fn with_served_trips(
     let served = BookingStatus::SERVED.map(BookingStatus::as_str);
     let earliest = to_db_time(from - Duration::days(TimeRange::MAX_DAYS));
     let mut found = std::collections::HashSet::new();
-    for chunk in ids.chunks(500) {
-        let chunk: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+    for id in ids {
         let q = bookings::table
             .filter(bookings::status.eq_any(served))
             .filter(bookings::starts_at.ge(earliest))
             .filter(bookings::starts_at.lt(to_db_time(to)))
             .filter(bookings::ends_at.gt(to_db_time(from)))
+            .select(bookings::id)
+            .limit(1)
             .into_boxed();
-        let rows: Vec<Option<String>> = if vehicles {
-            q.filter(bookings::vehicle_id.eq_any(chunk))
-                .select(bookings::vehicle_id)
-                .distinct()
-                .load(conn)?
+        let q = if vehicles {
+            q.filter(bookings::vehicle_id.eq(id.to_string()))
         } else {
-            q.filter(bookings::driver_id.eq_any(chunk))
-                .select(bookings::driver_id)
-                .distinct()
-                .load(conn)?
+            q.filter(bookings::driver_id.eq(id.to_string()))
         };
-        for id in rows.into_iter().flatten() {
-            found.insert(uuid_of(&id)?);
+        if q.first::<String>(conn).optional()?.is_some() {
+            found.insert(*id);
         }
     }
     Ok(found)
