@@ -117,10 +117,11 @@ fn counted(filter: &RequestFilter, r: &Request) -> bool {
 /// the status text with each status that never held one). Every test left
 /// in is one a database evaluates two million times a year.
 macro_rules! scan {
-    ($conn:expr, $from:expr, $lo:expr, $hi:expr, $served_only:expr, $held:expr, $f:expr,
+    ($conn:expr, $from:expr, ($lo:expr, $hi:expr, $long_only:expr), $served_only:expr,
+     $held:expr, $f:expr,
      ($($col:expr),+), $row:ty, $fill:expr) => {{
         macro_rules! query {
-            ($backend:ty) => {{
+            ($backend:ty, $long_trip:expr) => {{
                 let mut q = bookings::table
                     .select((
                         (bookings::starts_at, bookings::ends_at, bookings::status),
@@ -135,6 +136,9 @@ macro_rules! scan {
                 if $lo < $from {
                     q = q.filter(bookings::ends_at.gt($from));
                 }
+                if $long_only {
+                    q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>($long_trip));
+                }
                 if $served_only {
                     q = q.filter($held.is_not_null());
                 }
@@ -144,14 +148,14 @@ macro_rules! scan {
         let fill = $fill;
         match $conn {
             DbConn::Sqlite(c) => {
-                let q = query!(diesel::sqlite::Sqlite);
+                let q = query!(diesel::sqlite::Sqlite, LONG_TRIP.0);
                 for row in q.load_iter::<((Micros, Micros, Word), $row), DefaultLoadingMode>(c)? {
                     let ((start, end, status), rest) = row?;
                     $f(fill(Request::new(start, end, status)?, rest)?)?;
                 }
             }
             DbConn::Postgres(c) => {
-                let q = query!(diesel::pg::Pg);
+                let q = query!(diesel::pg::Pg, LONG_TRIP.1);
                 for row in q.load_iter::<((Micros, Micros, Word), $row), DefaultLoadingMode>(c)? {
                     let ((start, end, status), rest) = row?;
                     $f(fill(Request::new(start, end, status)?, rest)?)?;
@@ -161,17 +165,34 @@ macro_rules! scan {
     }};
 }
 
-/// Requests starting in `[lo, hi)` and ending after `from`, in start
-/// order, each to `f` as it is read.
+/// The predicate of the partial index `bookings_long_idx` (SQLite,
+/// PostgreSQL), word for word: requests lasting more than 23 hours.
+const LONG_TRIP: (&str, &str) = (
+    "julianday(ends_at) - julianday(starts_at) > 0.9583",
+    "ends_at > starts_at + interval '23 hours'",
+);
+
+/// Requests starting in `[lo, hi)`; with `long_only`, only those lasting
+/// more than 23 hours (see [`LONG_TRIP`]).
+#[derive(Debug, Clone, Copy)]
+struct Slice {
+    lo: NaiveDateTime,
+    hi: NaiveDateTime,
+    long_only: bool,
+}
+
+/// The requests of `slice` ending after `from`, in start order, each to
+/// `f` as it is read.
 ///
 /// Only times and statuses are in the query, so it reads the
 /// `(starts_at, id, …)` index from `lo` on, and that index holds every
-/// column read: the scan never visits the table.
+/// column read: the scan never visits the table. A `long_only` slice reads
+/// the few long requests through `bookings_long_idx` instead.
 fn scan_slice<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
     filter: &RequestFilter,
     from: NaiveDateTime,
-    (lo, hi): (NaiveDateTime, NaiveDateTime),
+    slice: Slice,
     f: &mut impl FnMut(Request) -> Result<(), E>,
 ) -> Result<(), E> {
     let served_only = filter.served_only;
@@ -179,8 +200,7 @@ fn scan_slice<E: From<diesel::result::Error>>(
         Reads::Demand => scan!(
             conn,
             from,
-            lo,
-            hi,
+            (slice.lo, slice.hi, slice.long_only),
             served_only,
             bookings::vehicle_id,
             f,
@@ -204,8 +224,7 @@ fn scan_slice<E: From<diesel::result::Error>>(
         Reads::Board(_) => scan!(
             conn,
             from,
-            lo,
-            hi,
+            (slice.lo, slice.hi, slice.long_only),
             served_only,
             bookings::vehicle_id,
             f,
@@ -225,8 +244,7 @@ fn scan_slice<E: From<diesel::result::Error>>(
         Reads::Vehicle => scan!(
             conn,
             from,
-            lo,
-            hi,
+            (slice.lo, slice.hi, slice.long_only),
             served_only,
             bookings::vehicle_id,
             f,
@@ -246,8 +264,7 @@ fn scan_slice<E: From<diesel::result::Error>>(
         Reads::Driver => scan!(
             conn,
             from,
-            lo,
-            hi,
+            (slice.lo, slice.hi, slice.long_only),
             served_only,
             bookings::driver_id,
             f,
@@ -272,9 +289,13 @@ fn scan_slice<E: From<diesel::result::Error>>(
 /// lets through, in start order. Cancelled and rejected requests are left
 /// out: they are neither demand nor use.
 ///
-/// The period is read a day of starts at a time (from
-/// TimeRange::MAX_DAYS before `from`, as no request lasts longer), so no
-/// more than a few days' requests are ever buffered, on either backend.
+/// The period is read a day of starts at a time, from a day before `from`.
+/// Requests that started earlier (up to TimeRange::MAX_DAYS before) and
+/// are still running at `from` lasted more than a day: they are read first,
+/// through the index of long requests, so a month's report does not walk
+/// the three months before it. No more than a few days' requests are ever
+/// buffered, on either backend.
+///
 /// With a `second` connection, two threads share the reading: each takes
 /// the next day nobody has taken yet, and this one also runs `f`, on the
 /// days in order. When the day `f` needs next is not read yet, this thread
@@ -289,11 +310,20 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
     to: DateTime<Utc>,
     mut f: impl FnMut(Request) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut days = Vec::new();
-    let mut lo = from - Duration::days(TimeRange::MAX_DAYS);
+    let day = Duration::days(1);
+    let mut days = vec![Slice {
+        lo: to_db_time(from - Duration::days(TimeRange::MAX_DAYS)),
+        hi: to_db_time(from - day),
+        long_only: true,
+    }];
+    let mut lo = from - day;
     while lo < to {
-        let hi = (lo + Duration::days(1)).min(to);
-        days.push((to_db_time(lo), to_db_time(hi)));
+        let hi = (lo + day).min(to);
+        days.push(Slice {
+            lo: to_db_time(lo),
+            hi: to_db_time(hi),
+            long_only: false,
+        });
         lo = hi;
     }
     let from = to_db_time(from);

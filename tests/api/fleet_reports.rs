@@ -969,43 +969,60 @@ async fn a_scan_with_two_readers_gives_what_one_gives_in_the_same_order() {
     };
     // Twenty days; each has requests at 08:00 and 13:00 (an hour), one
     // from 23:00 to 01:00 the next day, and a cancelled one at 10:00.
+    // Besides, a five-day trip from day 1 09:00 to day 6 09:00, and one of
+    // 22 hours from day 2 09:00 to day 3 07:00.
+    let mut requests = Vec::new();
+    for d in 0..20 {
+        for (hhmm, hours, status) in [
+            ("08:00", 1, BookingStatus::Unfulfilled),
+            ("13:00", 1, BookingStatus::Unfulfilled),
+            ("23:00", 2, BookingStatus::Unfulfilled),
+            ("10:00", 1, BookingStatus::Cancelled),
+        ] {
+            requests.push((instant(d, hhmm), Duration::hours(hours), status));
+        }
+    }
+    requests.push((
+        instant(1, "09:00"),
+        Duration::days(5),
+        BookingStatus::Unfulfilled,
+    ));
+    requests.push((
+        instant(2, "09:00"),
+        Duration::hours(22),
+        BookingStatus::Unfulfilled,
+    ));
     let mut conn = app.db.connect();
     sharedoffice::storage::write_tx(&mut conn, |conn| {
-        for d in 0..20 {
-            for (hhmm, hours, status) in [
-                ("08:00", 1, BookingStatus::Unfulfilled),
-                ("13:00", 1, BookingStatus::Unfulfilled),
-                ("23:00", 2, BookingStatus::Unfulfilled),
-                ("10:00", 1, BookingStatus::Cancelled),
-            ] {
-                let start = instant(d, hhmm);
-                let b = Booking {
-                    id: uuid::Uuid::now_v7(),
-                    board_id: app.boards["BTC"],
-                    requester_id: app.users["clerk.btc"],
-                    purpose: "Công tác".into(),
-                    destination: "Huyện Mộc Châu".into(),
-                    out_of_province: false,
-                    passengers: 3,
-                    range: TimeRange::new(start, start + Duration::hours(hours)).unwrap(),
-                    category_wish: None,
-                    priority: Priority::from_i16(1),
-                    status,
-                    status_reason: None,
-                    vehicle_id: None,
-                    driver_id: None,
-                    trip: None,
-                    created_at: Utc::now(),
-                };
-                sharedoffice::storage::bookings::insert(conn, &b, Utc::now())?;
-            }
+        for &(start, length, status) in &requests {
+            let b = Booking {
+                id: uuid::Uuid::now_v7(),
+                board_id: app.boards["BTC"],
+                requester_id: app.users["clerk.btc"],
+                purpose: "Công tác".into(),
+                destination: "Huyện Mộc Châu".into(),
+                out_of_province: false,
+                passengers: 3,
+                range: TimeRange::new(start, start + length).unwrap(),
+                category_wish: None,
+                priority: Priority::from_i16(1),
+                status,
+                status_reason: None,
+                vehicle_id: None,
+                driver_id: None,
+                trip: None,
+                created_at: Utc::now(),
+            };
+            sharedoffice::storage::bookings::insert(conn, &b, Utc::now())?;
         }
         Ok::<_, diesel::result::Error>(())
     })
     .unwrap();
 
-    // Days 5 to 14: three requests each, and day 4's night trip reaching
-    // into day 5: 31. The cancelled ones are left out.
+    // Days 5 to 14: three requests each, day 4's night trip reaching
+    // into day 5, and the five-day trip, started four days before: 32.
+    // The cancelled ones are left out, and so is the 22-hour trip, over
+    // before the period.
     let (from, to) = (instant(5, "00:00"), instant(15, "00:00"));
     let filter = RequestFilter::default();
     let mut alone = Vec::new();
@@ -1014,12 +1031,20 @@ async fn a_scan_with_two_readers_gives_what_one_gives_in_the_same_order() {
         Ok::<_, diesel::result::Error>(())
     })
     .unwrap();
-    assert_eq!(alone.len(), 31);
+    assert_eq!(alone.len(), 32);
     assert!(alone.windows(2).all(|w| w[0].0 <= w[1].0), "in start order");
     assert_eq!(
-        alone[0].0,
+        alone[0],
+        (
+            instant(1, "09:00").timestamp_micros(),
+            instant(6, "09:00").timestamp_micros()
+        ),
+        "the long trip from days before the period"
+    );
+    assert_eq!(
+        alone[1].0,
         instant(4, "23:00").timestamp_micros(),
-        "the night trip from before the period"
+        "the night trip from the day before the period"
     );
     let mut second = app.db.connect();
     let mut paired = Vec::new();

@@ -1,0 +1,9 @@
+-- A report must also read the requests that started before its period and
+-- are still running when it begins. Requests last up to 92 days, but few
+-- last more than a day: this index holds only those lasting more than 23
+-- hours (0.9583 of a day), so the start of a period is found without walking the 92 days
+-- before it. The predicate is repeated word for word by the query
+-- (storage::fleet_reports::LONG_TRIP), which is how SQLite knows it may use
+-- the index.
+CREATE INDEX bookings_long_idx ON bookings (starts_at)
+    WHERE julianday(ends_at) - julianday(starts_at) > 0.9583;
