@@ -75,6 +75,8 @@ fn km_of(km: Option<i64>) -> Option<i64> {
 /// column left out is a column not decoded two million times a year.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Reads {
+    /// Nothing more: how many requests run when, and how each ended.
+    Times,
     /// The vehicle, category wish and passengers: what the request needs.
     #[default]
     Demand,
@@ -106,8 +108,8 @@ fn counted(filter: &RequestFilter, r: &Request) -> bool {
     }
 }
 
-/// Runs the slice query of [`scan_slice`] selecting the times, the status
-/// and `$cols`, and hands each row, made a [`Request`] by `$fill`, to `$f`.
+/// Runs the slice query of [`scan_slice`] selecting `$select`, and hands
+/// each row, made a [`Request`] by `$fill`, to `$f`.
 ///
 /// Only the tests a row can fail are in the query: "ends after `from`"
 /// only for slices starting before `from` (a request ends after it
@@ -118,15 +120,11 @@ fn counted(filter: &RequestFilter, r: &Request) -> bool {
 /// in is one a database evaluates two million times a year.
 macro_rules! scan {
     ($conn:expr, $from:expr, ($lo:expr, $hi:expr, $long_only:expr), $served_only:expr,
-     $held:expr, $f:expr,
-     ($($col:expr),+), $row:ty, $fill:expr) => {{
+     $held:expr, $f:expr, $select:expr, $row:ty, $fill:expr) => {{
         macro_rules! query {
             ($backend:ty, $long_trip:expr) => {{
                 let mut q = bookings::table
-                    .select((
-                        (bookings::starts_at, bookings::ends_at, bookings::status),
-                        ($($col),+),
-                    ))
+                    .select($select)
                     .filter(bookings::starts_at.ge($lo))
                     .filter(bookings::starts_at.lt($hi))
                     .filter(bookings::status.ne(BookingStatus::Cancelled.as_str()))
@@ -149,16 +147,14 @@ macro_rules! scan {
         match $conn {
             DbConn::Sqlite(c) => {
                 let q = query!(diesel::sqlite::Sqlite, LONG_TRIP.0);
-                for row in q.load_iter::<((Micros, Micros, Word), $row), DefaultLoadingMode>(c)? {
-                    let ((start, end, status), rest) = row?;
-                    $f(fill(Request::new(start, end, status)?, rest)?)?;
+                for row in q.load_iter::<$row, DefaultLoadingMode>(c)? {
+                    $f(fill(row?)?)?;
                 }
             }
             DbConn::Postgres(c) => {
                 let q = query!(diesel::pg::Pg, LONG_TRIP.1);
-                for row in q.load_iter::<((Micros, Micros, Word), $row), DefaultLoadingMode>(c)? {
-                    let ((start, end, status), rest) = row?;
-                    $f(fill(Request::new(start, end, status)?, rest)?)?;
+                for row in q.load_iter::<$row, DefaultLoadingMode>(c)? {
+                    $f(fill(row?)?)?;
                 }
             }
         }
@@ -196,7 +192,21 @@ fn scan_slice<E: From<diesel::result::Error>>(
     f: &mut impl FnMut(Request) -> Result<(), E>,
 ) -> Result<(), E> {
     let served_only = filter.served_only;
+    let times = (bookings::starts_at, bookings::ends_at, bookings::status);
+    type Times = (Micros, Micros, Word);
+    let request = |(start, end, status): Times| Request::new(start, end, status);
     match filter.reads {
+        Reads::Times => scan!(
+            conn,
+            from,
+            (slice.lo, slice.hi, slice.long_only),
+            served_only,
+            bookings::vehicle_id,
+            f,
+            times,
+            Times,
+            request
+        ),
         Reads::Demand => scan!(
             conn,
             from,
@@ -205,19 +215,22 @@ fn scan_slice<E: From<diesel::result::Error>>(
             bookings::vehicle_id,
             f,
             (
-                bookings::vehicle_id,
-                bookings::category_wish,
-                bookings::passengers
+                times,
+                (
+                    bookings::vehicle_id,
+                    bookings::category_wish,
+                    bookings::passengers
+                )
             ),
-            (Option<Id>, Option<Word>, i32),
-            |r: Request, (v, wish, passengers): (Option<Id>, Option<Word>, i32)| {
+            (Times, (Option<Id>, Option<Word>, i32)),
+            |(t, (v, wish, passengers)): (Times, (Option<Id>, Option<Word>, i32))| {
                 Ok::<_, diesel::result::Error>(Request {
                     vehicle_id: v.map(|v| v.0),
                     category_wish: stored(
                         wish.map(|w| VehicleCategory::parse(w.as_str())).transpose(),
                     )?,
                     passengers,
-                    ..r
+                    ..request(t)?
                 })
             }
         ),
@@ -229,15 +242,18 @@ fn scan_slice<E: From<diesel::result::Error>>(
             bookings::vehicle_id,
             f,
             (
-                bookings::board_id,
-                bookings::odometer_end - bookings::odometer_start
+                times,
+                (
+                    bookings::board_id,
+                    bookings::odometer_end - bookings::odometer_start
+                )
             ),
-            (Id, Option<i64>),
-            |r: Request, (b, km): (Id, Option<i64>)| {
+            (Times, (Id, Option<i64>)),
+            |(t, (b, km)): (Times, (Id, Option<i64>))| {
                 Ok::<_, diesel::result::Error>(Request {
                     board_id: Some(b.0),
                     km: km_of(km),
-                    ..r
+                    ..request(t)?
                 })
             }
         ),
@@ -249,15 +265,18 @@ fn scan_slice<E: From<diesel::result::Error>>(
             bookings::vehicle_id,
             f,
             (
-                bookings::vehicle_id,
-                bookings::odometer_end - bookings::odometer_start
+                times,
+                (
+                    bookings::vehicle_id,
+                    bookings::odometer_end - bookings::odometer_start
+                )
             ),
-            (Option<Id>, Option<i64>),
-            |r: Request, (v, km): (Option<Id>, Option<i64>)| {
+            (Times, (Option<Id>, Option<i64>)),
+            |(t, (v, km)): (Times, (Option<Id>, Option<i64>))| {
                 Ok::<_, diesel::result::Error>(Request {
                     vehicle_id: v.map(|v| v.0),
                     km: km_of(km),
-                    ..r
+                    ..request(t)?
                 })
             }
         ),
@@ -269,15 +288,18 @@ fn scan_slice<E: From<diesel::result::Error>>(
             bookings::driver_id,
             f,
             (
-                bookings::driver_id,
-                bookings::odometer_end - bookings::odometer_start
+                times,
+                (
+                    bookings::driver_id,
+                    bookings::odometer_end - bookings::odometer_start
+                )
             ),
-            (Option<Id>, Option<i64>),
-            |r: Request, (d, km): (Option<Id>, Option<i64>)| {
+            (Times, (Option<Id>, Option<i64>)),
+            |(t, (d, km)): (Times, (Option<Id>, Option<i64>))| {
                 Ok::<_, diesel::result::Error>(Request {
                     driver_id: d.map(|d| d.0),
                     km: km_of(km),
-                    ..r
+                    ..request(t)?
                 })
             }
         ),

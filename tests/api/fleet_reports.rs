@@ -470,6 +470,24 @@ async fn two_requests_at_once_with_one_car_make_one_shortage_hour() {
     assert_eq!(rows[20]["balance"], "balanced");
     assert_eq!(rows[20]["working"], false);
 
+    // By category: both requests need the SUV (the second, waiting, asked
+    // for no category, and the SUV is the smallest vehicle owned with room
+    // for three); none needs a sedan, and the pool has none.
+    let suv = app
+        .report("manager", &format!("pool-balance?{q}&category=suv"))
+        .await;
+    assert_eq!(suv["rows"][9]["requests"], 2);
+    assert_eq!(suv["rows"][9]["served"], 1);
+    assert_eq!(suv["rows"][9]["peak_demand"], 2);
+    assert_eq!(suv["rows"][9]["capacity"], 1);
+    assert_eq!(suv["rows"][9]["balance"], "shortage");
+    let sedan = app
+        .report("manager", &format!("pool-balance?{q}&category=sedan"))
+        .await;
+    assert_eq!(sedan["rows"][9]["requests"], 0);
+    assert_eq!(sedan["rows"][9]["peak_demand"], 0);
+    assert_eq!(sedan["rows"][9]["capacity"], 0);
+
     // Once its start has passed unserved it is unmet.
     app.set_status(second["id"].as_str().unwrap(), "unfulfilled");
     let r = app.report("manager", &format!("pool-balance?{q}")).await;

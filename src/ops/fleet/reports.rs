@@ -636,7 +636,17 @@ pub fn pool_balance(
     let mut requests = vec![0u32; n];
     let mut served = vec![0u32; n];
     let mut unmet = vec![0u32; n];
-    ctx.for_each_request(conn, &RequestFilter::default(), |r| {
+    // Without a category, a request's times and outcome are all it takes.
+    let reads = if category.is_some() {
+        Reads::Demand
+    } else {
+        Reads::Times
+    };
+    let filter = RequestFilter {
+        served_only: false,
+        reads,
+    };
+    ctx.for_each_request(conn, &filter, |r| {
         if category.is_some() && categoriser.category(&r) != category {
             return Ok::<_, OpError>(());
         }
