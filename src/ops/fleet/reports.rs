@@ -766,10 +766,10 @@ pub fn fleet_sizing(
             Ok(())
         },
     )?;
-    let mut per_category: BTreeMap<&'static str, Need> = VehicleCategory::ALL
+    // By category, in the order of `VehicleCategory::ALL`.
+    let mut per_category: Vec<Option<Need>> = VehicleCategory::ALL
         .iter()
-        .filter(|c| category.is_none_or(|w| w == **c))
-        .map(|c| (c.as_str(), Need::new()))
+        .map(|c| category.is_none_or(|w| w == *c).then(Need::new))
         .collect();
     let mut all = Need::new();
     ctx.for_each_request(conn, &RequestFilter::default(), |r| {
@@ -779,7 +779,8 @@ pub fn fleet_sizing(
         }
         let a = r.start.max(start);
         let b = r.end.min(end).saturating_add(gap);
-        if let Some(need) = c.and_then(|c| per_category.get_mut(c.as_str())) {
+        let place = c.and_then(|c| VehicleCategory::ALL.iter().position(|x| *x == c));
+        if let Some(need) = place.and_then(|i| per_category[i].as_mut()) {
             need.push(a, b);
         }
         all.push(a, b);
@@ -795,6 +796,12 @@ pub fn fleet_sizing(
         peak_to: (peak.count > 0).then(|| instant(peak.to)),
     };
     let mut vehicles_owned = 0;
+    let mut per_category: Vec<(&str, Need)> = VehicleCategory::ALL
+        .iter()
+        .zip(per_category)
+        .filter_map(|(c, need)| Some((c.as_str(), need?)))
+        .collect();
+    per_category.sort_by_key(|(c, _)| *c);
     for (c, need) in per_category {
         let o = owned.get(c).copied().unwrap_or(0);
         vehicles_owned += o;
