@@ -195,25 +195,26 @@ fn scan_slice<E: From<diesel::result::Error>>(
     let times = (bookings::starts_at, bookings::ends_at, bookings::status);
     type Times = (Micros, Micros, Word);
     let request = |(start, end, status): Times| Request::new(start, end, status);
+    // The slice's query, testing `$held` when only served requests count.
+    macro_rules! read {
+        ($held:expr, $select:expr, $row:ty, $fill:expr) => {
+            scan!(
+                conn,
+                from,
+                (slice.lo, slice.hi, slice.long_only),
+                served_only,
+                $held,
+                f,
+                $select,
+                $row,
+                $fill
+            )
+        };
+    }
     match filter.reads {
-        Reads::Times => scan!(
-            conn,
-            from,
-            (slice.lo, slice.hi, slice.long_only),
-            served_only,
+        Reads::Times => read!(bookings::vehicle_id, times, Times, request),
+        Reads::Demand => read!(
             bookings::vehicle_id,
-            f,
-            times,
-            Times,
-            request
-        ),
-        Reads::Demand => scan!(
-            conn,
-            from,
-            (slice.lo, slice.hi, slice.long_only),
-            served_only,
-            bookings::vehicle_id,
-            f,
             (
                 times,
                 (
@@ -234,13 +235,8 @@ fn scan_slice<E: From<diesel::result::Error>>(
                 })
             }
         ),
-        Reads::Board(_) => scan!(
-            conn,
-            from,
-            (slice.lo, slice.hi, slice.long_only),
-            served_only,
+        Reads::Board(_) => read!(
             bookings::vehicle_id,
-            f,
             (
                 times,
                 (
@@ -257,13 +253,8 @@ fn scan_slice<E: From<diesel::result::Error>>(
                 })
             }
         ),
-        Reads::Vehicle => scan!(
-            conn,
-            from,
-            (slice.lo, slice.hi, slice.long_only),
-            served_only,
+        Reads::Vehicle => read!(
             bookings::vehicle_id,
-            f,
             (
                 times,
                 (
@@ -280,13 +271,8 @@ fn scan_slice<E: From<diesel::result::Error>>(
                 })
             }
         ),
-        Reads::Driver => scan!(
-            conn,
-            from,
-            (slice.lo, slice.hi, slice.long_only),
-            served_only,
+        Reads::Driver => read!(
             bookings::driver_id,
-            f,
             (
                 times,
                 (

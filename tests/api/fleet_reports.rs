@@ -17,6 +17,46 @@ fn today() -> NaiveDate {
 }
 
 impl TestApp {
+    /// Writes requests of the BTC clerk straight to the database, without
+    /// assignment: `(start, length, status)` each.
+    fn insert_requests(
+        &self,
+        requests: &[(
+            chrono::DateTime<Utc>,
+            Duration,
+            sharedoffice::domain::fleet::booking::BookingStatus,
+        )],
+    ) {
+        use sharedoffice::domain::fleet::booking::{Booking, Priority};
+        use sharedoffice::domain::time_range::TimeRange;
+        let mut conn = self.db.connect();
+        sharedoffice::storage::write_tx(&mut conn, |conn| {
+            for &(start, length, status) in requests {
+                let b = Booking {
+                    id: uuid::Uuid::now_v7(),
+                    board_id: self.boards["BTC"],
+                    requester_id: self.users["clerk.btc"],
+                    purpose: "Công tác".into(),
+                    destination: "Huyện Mộc Châu".into(),
+                    out_of_province: false,
+                    passengers: 3,
+                    range: TimeRange::new(start, start + length).unwrap(),
+                    category_wish: None,
+                    priority: Priority::from_i16(1),
+                    status,
+                    status_reason: None,
+                    vehicle_id: None,
+                    driver_id: None,
+                    trip: None,
+                    created_at: Utc::now(),
+                };
+                sharedoffice::storage::bookings::insert(conn, &b, Utc::now())?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap();
+    }
+
     async fn report(&self, who: &str, path: &str) -> Value {
         let token = self.token(who).await;
         let res = self.get(&format!("/api/v1/reports/{path}"), &token).await;
@@ -892,8 +932,7 @@ async fn the_working_calendar_is_read_by_all_and_replaced_by_the_administrator()
 
 #[actix_web::test]
 async fn large_reads_are_paged_and_large_csvs_streamed() {
-    use sharedoffice::domain::fleet::booking::{Booking, BookingStatus, Priority};
-    use sharedoffice::domain::time_range::TimeRange;
+    use sharedoffice::domain::fleet::booking::BookingStatus;
     let app = spawn_app().await;
     // 1,100 unserved one-hour requests on the Monday, 110 starting at each
     // hour from 08:00 to 17:00: many requests of the same start, all read
@@ -901,33 +940,16 @@ async fn large_reads_are_paged_and_large_csvs_streamed() {
     let monday = chrono::DateTime::parse_from_rfc3339(&at(0, "08:00"))
         .unwrap()
         .to_utc();
-    let mut conn = app.db.connect();
-    sharedoffice::storage::write_tx(&mut conn, |conn| {
-        for i in 0..1100 {
-            let start = monday + Duration::hours(i % 10);
-            let b = Booking {
-                id: uuid::Uuid::now_v7(),
-                board_id: app.boards["BTC"],
-                requester_id: app.users["clerk.btc"],
-                purpose: "Công tác".into(),
-                destination: "Huyện Mộc Châu".into(),
-                out_of_province: false,
-                passengers: 3,
-                range: TimeRange::new(start, start + Duration::hours(1)).unwrap(),
-                category_wish: None,
-                priority: Priority::from_i16(1),
-                status: BookingStatus::Unfulfilled,
-                status_reason: None,
-                vehicle_id: None,
-                driver_id: None,
-                trip: None,
-                created_at: Utc::now(),
-            };
-            sharedoffice::storage::bookings::insert(conn, &b, Utc::now())?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .unwrap();
+    let requests: Vec<_> = (0..1100)
+        .map(|i| {
+            (
+                monday + Duration::hours(i % 10),
+                Duration::hours(1),
+                BookingStatus::Unfulfilled,
+            )
+        })
+        .collect();
+    app.insert_requests(&requests);
 
     let q = format!("from={}&to={}", day(0), day(0));
     let r = app.report("manager", &format!("fleet-sizing?{q}")).await;
@@ -976,8 +998,7 @@ async fn large_reads_are_paged_and_large_csvs_streamed() {
 
 #[actix_web::test]
 async fn a_scan_with_two_readers_gives_what_one_gives_in_the_same_order() {
-    use sharedoffice::domain::fleet::booking::{Booking, BookingStatus, Priority};
-    use sharedoffice::domain::time_range::TimeRange;
+    use sharedoffice::domain::fleet::booking::BookingStatus;
     use sharedoffice::storage::fleet_reports::{RequestFilter, for_each_request};
     let app = spawn_app().await;
     let instant = |d: u32, hhmm: &str| {
@@ -1010,32 +1031,8 @@ async fn a_scan_with_two_readers_gives_what_one_gives_in_the_same_order() {
         Duration::hours(22),
         BookingStatus::Unfulfilled,
     ));
+    app.insert_requests(&requests);
     let mut conn = app.db.connect();
-    sharedoffice::storage::write_tx(&mut conn, |conn| {
-        for &(start, length, status) in &requests {
-            let b = Booking {
-                id: uuid::Uuid::now_v7(),
-                board_id: app.boards["BTC"],
-                requester_id: app.users["clerk.btc"],
-                purpose: "Công tác".into(),
-                destination: "Huyện Mộc Châu".into(),
-                out_of_province: false,
-                passengers: 3,
-                range: TimeRange::new(start, start + length).unwrap(),
-                category_wish: None,
-                priority: Priority::from_i16(1),
-                status,
-                status_reason: None,
-                vehicle_id: None,
-                driver_id: None,
-                trip: None,
-                created_at: Utc::now(),
-            };
-            sharedoffice::storage::bookings::insert(conn, &b, Utc::now())?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .unwrap();
 
     // Days 5 to 14: three requests each, day 4's night trip reaching
     // into day 5, and the five-day trip, started four days before: 32.
