@@ -592,3 +592,26 @@ pub fn trip_costs(
         .map(|r| Ok((uuid_of(&r.board_id)?, money_of_sum(r.net))))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LONG_TRIP;
+
+    /// A database uses a partial index only for a query that repeats its
+    /// predicate: a query drifting from the migration would still give the
+    /// right requests, but by walking the 92 days before every period.
+    #[test]
+    fn the_long_trip_test_is_the_index_predicate_word_for_word() {
+        let sqlite = include_str!("../../migrations/sqlite/2026-11-22-000034_long_trips/up.sql");
+        let postgres =
+            include_str!("../../migrations/postgres/2026-11-22-000034_long_trips/up.sql");
+        assert!(
+            sqlite.contains(&format!("WHERE {};", LONG_TRIP.0)),
+            "{sqlite}"
+        );
+        assert!(
+            postgres.contains(&format!("WHERE {};", LONG_TRIP.1)),
+            "{postgres}"
+        );
+    }
+}
