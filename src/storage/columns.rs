@@ -44,12 +44,7 @@ fn day_seconds(date: [u8; 10]) -> Option<i64> {
     {
         return Some(secs);
     }
-    let parsed = NaiveDate::from_ymd_opt(
-        i32::try_from(digits(&date[0..4])?).ok()?,
-        digits(&date[5..7])?,
-        digits(&date[8..10])?,
-    )?;
-    let secs = parsed.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    let secs = day_of(&date)?.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
     LAST_DAY.set(Some((date, secs)));
     Some(secs)
 }

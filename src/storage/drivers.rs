@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::occupancy::WeekLoad;
 use super::schema::{drivers, occupancy};
 use super::{DbConn, opt_uuid_of, stored, to_db_time, uuid_of};
-use crate::domain::fleet::assignment::{DriverOption, driver_preference};
+use crate::domain::fleet::assignment::DriverOption;
 use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
 use crate::domain::time_range::TimeRange;
 use crate::domain::user::FullName;
@@ -269,15 +269,15 @@ pub fn licensed_options(
 
 /// Free drivers whose licence is valid through `valid_through`, as
 /// assignment options with the minutes each is booked in the week of
-/// `load`, in the order assignment prefers them: one query, for PostgreSQL
-/// (see [`super::vehicles::free_options`]).
+/// `load` (assignment ranks them): one query, for PostgreSQL (see
+/// [`super::vehicles::free_options`]).
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
     valid_through: chrono::NaiveDate,
     load: &WeekLoad,
 ) -> QueryResult<Vec<DriverOption>> {
-    let mut options: Vec<DriverOption> = free(conn, window, valid_through)?
+    Ok(free(conn, window, valid_through)?
         .into_iter()
         .map(|d| DriverOption {
             booked_minutes: load.driver(&d.id),
@@ -285,7 +285,5 @@ pub fn free_options(
             licence_class: d.licence_class,
             licence_expires_on: d.licence_expires_on,
         })
-        .collect();
-    options.sort_by_key(driver_preference);
-    Ok(options)
+        .collect())
 }

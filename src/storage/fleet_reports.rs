@@ -108,59 +108,6 @@ fn counted(filter: &RequestFilter, r: &Request) -> bool {
     }
 }
 
-/// Runs the slice query of [`scan_slice`] selecting `$select`, and hands
-/// each row, made a [`Request`] by `$fill`, to `$f`.
-///
-/// Only the tests a row can fail are in the query: "ends after `from`"
-/// only for slices starting before `from` (a request ends after it
-/// starts), and, with `$served_only`, that the `$held` column is set (a
-/// request that held a vehicle has its vehicle and driver set, a check
-/// constraint, and a null test costs the database far less than comparing
-/// the status text with each status that never held one). Every test left
-/// in is one a database evaluates two million times a year.
-macro_rules! scan {
-    ($conn:expr, $from:expr, ($lo:expr, $hi:expr, $long_only:expr), $served_only:expr,
-     $held:expr, $f:expr, $select:expr, $row:ty, $fill:expr) => {{
-        macro_rules! query {
-            ($backend:ty, $long_trip:expr) => {{
-                let mut q = bookings::table
-                    .select($select)
-                    .filter(bookings::starts_at.ge($lo))
-                    .filter(bookings::starts_at.lt($hi))
-                    .filter(bookings::status.ne(BookingStatus::Cancelled.as_str()))
-                    .filter(bookings::status.ne(BookingStatus::Rejected.as_str()))
-                    .order(bookings::starts_at.asc())
-                    .into_boxed::<$backend>();
-                if $lo < $from {
-                    q = q.filter(bookings::ends_at.gt($from));
-                }
-                if $long_only {
-                    q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>($long_trip));
-                }
-                if $served_only {
-                    q = q.filter($held.is_not_null());
-                }
-                q
-            }};
-        }
-        let fill = $fill;
-        match $conn {
-            DbConn::Sqlite(c) => {
-                let q = query!(diesel::sqlite::Sqlite, LONG_TRIP.0);
-                for row in q.load_iter::<$row, DefaultLoadingMode>(c)? {
-                    $f(fill(row?)?)?;
-                }
-            }
-            DbConn::Postgres(c) => {
-                let q = query!(diesel::pg::Pg, LONG_TRIP.1);
-                for row in q.load_iter::<$row, DefaultLoadingMode>(c)? {
-                    $f(fill(row?)?)?;
-                }
-            }
-        }
-    }};
-}
-
 /// The predicate of the partial index `bookings_long_idx` (SQLite,
 /// PostgreSQL), word for word: requests lasting more than 23 hours.
 const LONG_TRIP: (&str, &str) = (
@@ -195,21 +142,55 @@ fn scan_slice<E: From<diesel::result::Error>>(
     let times = (bookings::starts_at, bookings::ends_at, bookings::status);
     type Times = (Micros, Micros, Word);
     let request = |(start, end, status): Times| Request::new(start, end, status);
-    // The slice's query, testing `$held` when only served requests count.
+    // The slice's query, selecting `$select`, each row made a request by
+    // `$fill` and handed to `f`. Only the tests a row can fail are in it:
+    // "ends after `from`" only for slices starting before `from` (a request
+    // ends after it starts), and, when only served requests count, that
+    // `$held` is set (a request that held a vehicle has its vehicle and
+    // driver set, a check constraint, and a null test costs the database
+    // far less than comparing the status text with each status that never
+    // held one). Every test left in is one a database evaluates two
+    // million times a year.
     macro_rules! read {
-        ($held:expr, $select:expr, $row:ty, $fill:expr) => {
-            scan!(
-                conn,
-                from,
-                (slice.lo, slice.hi, slice.long_only),
-                served_only,
-                $held,
-                f,
-                $select,
-                $row,
-                $fill
-            )
-        };
+        ($held:expr, $select:expr, $row:ty, $fill:expr) => {{
+            macro_rules! query {
+                ($backend:ty, $long_trip:expr) => {{
+                    let mut q = bookings::table
+                        .select($select)
+                        .filter(bookings::starts_at.ge(slice.lo))
+                        .filter(bookings::starts_at.lt(slice.hi))
+                        .filter(bookings::status.ne(BookingStatus::Cancelled.as_str()))
+                        .filter(bookings::status.ne(BookingStatus::Rejected.as_str()))
+                        .order(bookings::starts_at.asc())
+                        .into_boxed::<$backend>();
+                    if slice.lo < from {
+                        q = q.filter(bookings::ends_at.gt(from));
+                    }
+                    if slice.long_only {
+                        q = q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>($long_trip));
+                    }
+                    if served_only {
+                        q = q.filter($held.is_not_null());
+                    }
+                    q
+                }};
+            }
+            let fill = $fill;
+            match conn {
+                DbConn::Sqlite(c) => {
+                    let q = query!(diesel::sqlite::Sqlite, LONG_TRIP.0);
+                    for row in q.load_iter::<$row, DefaultLoadingMode>(c)? {
+                        f(fill(row?)?)?;
+                    }
+                }
+                DbConn::Postgres(c) => {
+                    let q = query!(diesel::pg::Pg, LONG_TRIP.1);
+                    for row in q.load_iter::<$row, DefaultLoadingMode>(c)? {
+                        f(fill(row?)?)?;
+                    }
+                }
+            }
+        }};
     }
     match filter.reads {
         Reads::Times => read!(bookings::vehicle_id, times, Times, request),

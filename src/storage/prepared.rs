@@ -10,7 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamp, Untyped};
+use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 
 /// A bound value.
@@ -46,22 +46,8 @@ impl Prepared {
 }
 
 impl Prepared {
-    /// Runs the query on either backend.
-    pub fn load<T>(self, conn: &mut super::DbConn) -> QueryResult<Vec<T>>
-    where
-        T: QueryableByName<Sqlite> + QueryableByName<Pg> + 'static,
-    {
-        match conn {
-            super::DbConn::Sqlite(c) => RunQueryDsl::load(self, c),
-            super::DbConn::Postgres(c) => RunQueryDsl::load(self, c),
-        }
-    }
-}
-
-impl Prepared {
     /// Runs the query on either backend and decodes each row by position as
-    /// `ST` (a tuple of SQL types), which skips the lookup of every column
-    /// by name that [`Prepared::load`] does.
+    /// `ST` (a tuple of SQL types), with no lookup of columns by name.
     pub fn load_as<ST, T>(self, conn: &mut super::DbConn) -> QueryResult<Vec<T>>
     where
         ST: 'static,
@@ -109,12 +95,6 @@ impl QueryId for Prepared {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
-
-impl Query for Prepared {
-    type SqlType = Untyped;
-}
-
-impl<Conn> RunQueryDsl<Conn> for Prepared {}
 
 macro_rules! walk_for {
     ($backend:ty) => {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::occupancy::WeekLoad;
 use super::schema::{occupancy, vehicles};
 use super::{DbConn, stored, to_db_time, uuid_of};
-use crate::domain::fleet::assignment::{VehicleOption, vehicle_preference};
+use crate::domain::fleet::assignment::VehicleOption;
 use crate::domain::fleet::vehicle::{
     FuelNorm, Plate, Seats, Vehicle, VehicleCategory, VehicleStatus,
 };
@@ -264,8 +264,8 @@ pub fn fitting_options(
 
 /// Free vehicles with at least `min_seats` (in `category`, if given) as
 /// assignment options, with the minutes each is booked in the week of
-/// `load`, in the order assignment prefers them: one query, for
-/// PostgreSQL, where each probe would be a round trip.
+/// `load` (assignment ranks them): one query, for PostgreSQL, where each
+/// probe would be a round trip.
 pub fn free_options(
     conn: &mut DbConn,
     window: &TimeRange,
@@ -273,7 +273,7 @@ pub fn free_options(
     category: Option<VehicleCategory>,
     load: &WeekLoad,
 ) -> QueryResult<Vec<VehicleOption>> {
-    let mut options: Vec<VehicleOption> = free(conn, window, min_seats, category)?
+    Ok(free(conn, window, min_seats, category)?
         .into_iter()
         .map(|v| VehicleOption {
             booked_minutes: load.vehicle(&v.id),
@@ -281,9 +281,7 @@ pub fn free_options(
             seats: v.seats.get(),
             category: v.category,
         })
-        .collect();
-    options.sort_by_key(vehicle_preference);
-    Ok(options)
+        .collect())
 }
 
 /// How many active vehicles could carry `passengers` (in `category`, if given).

@@ -70,6 +70,22 @@ pub fn driver_preference(d: &DriverOption) -> (i64, Uuid) {
     (d.booked_minutes, d.id)
 }
 
+/// The vehicles that fit `need` and every driver, each in preference order.
+fn ranked<'a>(
+    vehicles: &'a [VehicleOption],
+    drivers: &'a [DriverOption],
+    need: &Need,
+) -> (Vec<&'a VehicleOption>, Vec<&'a DriverOption>) {
+    let mut fitting: Vec<&VehicleOption> = vehicles
+        .iter()
+        .filter(|v| need.vehicle_fits(v.seats, v.category))
+        .collect();
+    fitting.sort_by_key(|v| vehicle_preference(v));
+    let mut drivers: Vec<&DriverOption> = drivers.iter().collect();
+    drivers.sort_by_key(|d| driver_preference(d));
+    (fitting, drivers)
+}
+
 /// Vehicle and driver pairs to try, best first. Each fitting vehicle appears
 /// once, with the best driver who may drive it.
 pub fn plan(
@@ -77,13 +93,7 @@ pub fn plan(
     drivers: &[DriverOption],
     need: &Need,
 ) -> Vec<(Uuid, Uuid)> {
-    let mut fitting: Vec<&VehicleOption> = vehicles
-        .iter()
-        .filter(|v| need.vehicle_fits(v.seats, v.category))
-        .collect();
-    fitting.sort_by_key(|v| vehicle_preference(v));
-    let mut ranked_drivers: Vec<&DriverOption> = drivers.iter().collect();
-    ranked_drivers.sort_by_key(|d| driver_preference(d));
+    let (fitting, ranked_drivers) = ranked(vehicles, drivers, need);
     fitting
         .into_iter()
         .filter_map(|v| {
@@ -134,13 +144,7 @@ pub fn plan_lazily<E>(
     mut free: impl FnMut(Pool, &[Uuid]) -> Result<Vec<bool>, E>,
 ) -> Result<LazyPlan, E> {
     let batch = batch.max(1);
-    let mut fitting: Vec<&VehicleOption> = vehicles
-        .iter()
-        .filter(|v| need.vehicle_fits(v.seats, v.category))
-        .collect();
-    fitting.sort_by_key(|v| vehicle_preference(v));
-    let mut ranked: Vec<&DriverOption> = drivers.iter().collect();
-    ranked.sort_by_key(|d| driver_preference(d));
+    let (fitting, ranked) = ranked(vehicles, drivers, need);
     let mut driver_free: Vec<Option<bool>> = vec![None; ranked.len()];
     let mut out = LazyPlan::default();
     // The best candidate is usually free: ask about a few first, then
