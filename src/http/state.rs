@@ -67,6 +67,16 @@ impl AppState {
         }
     }
 
+    /// Today in the office's time zone (the calendar setting): the day a
+    /// report's default period ends on. UTC's date is a day behind in Hà
+    /// Nội from midnight to seven in the morning.
+    pub async fn office_today(&self) -> Result<chrono::NaiveDate, ApiError> {
+        let tz = self
+            .db(|conn| Ok(crate::storage::settings::fleet_policy(conn)?.1))
+            .await?;
+        Ok(crate::clock::now().with_timezone(&tz).date_naive())
+    }
+
     /// Whether writes are serialised through one writer (SQLite), so work
     /// done before a write transaction spares the writer's time.
     pub fn one_writer(&self) -> bool {

@@ -103,7 +103,7 @@ pub async fn budget_execution(
     let mut errors = FieldErrors::new();
     let year = match q.fiscal_year {
         Some(y) => errors.check("fiscal_year", FiscalYear::new(y)),
-        None => Some(FiscalYear::of(crate::clock::now().date_naive())),
+        None => Some(FiscalYear::of(state.office_today().await?)),
     };
     let line = errors.check_opt(
         "budget_line",
@@ -218,11 +218,14 @@ pub struct DateRangeQuery {
     pub excel: Option<bool>,
 }
 
+/// The dates asked for; `to` defaults to `today` (the office's), `from` to
+/// the first day of `to`'s fiscal year.
 fn range(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let to = to.unwrap_or_else(|| crate::clock::now().date_naive());
+    let to = to.unwrap_or(today);
     let from = from.unwrap_or_else(|| FiscalYear::of(to).first_day());
     if from > to {
         return Err(ApiError::validation(
@@ -273,7 +276,7 @@ pub async fn trial_balance(
         excel: q.excel,
     };
     let csv = output.wants_csv(&req)?;
-    let (from, to) = range(q.from, q.to)?;
+    let (from, to) = range(q.from, q.to, state.office_today().await?)?;
     let (data, chart) = state
         .db(move |conn| {
             Ok((
@@ -421,7 +424,7 @@ pub async fn account_ledger(
     let (Some(code), Some(limit), Some(after)) = (code, limit, after) else {
         return Err(errors.into());
     };
-    let (from, to) = range(q.from, q.to)?;
+    let (from, to) = range(q.from, q.to, state.office_today().await?)?;
     let limit = if csv { 10_000 } else { limit.get() };
     let (before, lines, line_codes) = state
         .db(move |conn| {

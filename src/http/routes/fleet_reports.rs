@@ -60,10 +60,7 @@ async fn period_of(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Period, ApiError> {
-    let tz = state
-        .db(|conn| Ok(crate::storage::settings::fleet_policy(conn)?.1))
-        .await?;
-    let today = clock::now().with_timezone(&tz).date_naive();
+    let today = state.office_today().await?;
     Period::new(from, to, today).map_err(|(field, e)| ApiError::validation(field, e))
 }
 
