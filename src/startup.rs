@@ -172,7 +172,14 @@ impl Server {
     /// `server` to run until shutdown.
     pub fn start(pool: Pool, settings: ServerSettings) -> anyhow::Result<Self> {
         let tokens = TokenKeys::new(&settings.jwt_secret, settings.token_ttl);
-        let state = web::Data::new(AppState::new(pool, tokens, settings.throttle));
+        let passwords = crate::auth::hashing::PasswordWork::for_this_machine()
+            .context("cannot start the password threads")?;
+        let state = web::Data::new(AppState::new(
+            pool,
+            tokens,
+            settings.throttle,
+            passwords,
+        ));
         let server = HttpServer::new(move || crate::http::app(state.clone()))
             .workers(settings.workers)
             .bind(&settings.bind)

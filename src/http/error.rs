@@ -149,6 +149,13 @@ pub enum ApiError {
     /// 503 `unavailable`: the database cannot be reached.
     #[error("{0}")]
     Unavailable(String),
+    /// 503 `busy`, with `Retry-After`: the server is at the limit of work
+    /// of this kind it takes at once (password checks).
+    #[error("{detail}")]
+    Busy {
+        detail: String,
+        retry_after: Duration,
+    },
     /// 500 `internal_error`: a fault of ours; details go to the log only.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -189,6 +196,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::TooManyRequests { .. } => "too_many_attempts",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Busy { .. } => "busy",
             ApiError::Internal(_) => "internal_error",
         }
     }
@@ -301,7 +309,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -313,7 +321,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/problem+json");
         match self {
-            ApiError::TooManyRequests { retry_after, .. } => {
+            ApiError::TooManyRequests { retry_after, .. } | ApiError::Busy { retry_after, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.as_secs().max(1)));
             }
             ApiError::Unauthenticated { .. } => {
@@ -386,6 +394,17 @@ impl From<diesel::r2d2::PoolError> for ApiError {
         ApiError::Unavailable(
             "The database is not reachable right now. Try again in a minute.".to_owned(),
         )
+    }
+}
+
+impl From<crate::auth::hashing::Saturated> for ApiError {
+    fn from(_: crate::auth::hashing::Saturated) -> Self {
+        ApiError::Busy {
+            detail: "The server is checking many passwords at this moment. Wait a second and \
+                     try again."
+                .to_owned(),
+            retry_after: Duration::from_secs(1),
+        }
     }
 }
 

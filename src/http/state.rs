@@ -5,8 +5,9 @@ use std::sync::Mutex;
 
 use actix_web::web;
 
+use crate::auth::hashing::PasswordWork;
 use crate::auth::token::TokenKeys;
-use crate::domain::login_throttle::{LoginThrottle, ThrottlePolicy};
+use crate::domain::login_throttle::{SignInThrottle, ThrottlePolicy};
 use crate::http::error::ApiError;
 use crate::http::metrics::Metrics;
 use crate::storage::{DbConn, Pool};
@@ -16,12 +17,19 @@ pub struct AppState {
     /// Group commit of SQLite writes; `None` on PostgreSQL.
     writer: Option<crate::http::writer::Writer>,
     pub tokens: TokenKeys,
-    pub throttle: Mutex<LoginThrottle>,
+    pub throttle: Mutex<SignInThrottle>,
+    /// The threads that check and hash passwords, bounded.
+    pub passwords: PasswordWork,
     pub metrics: Metrics,
 }
 
 impl AppState {
-    pub fn new(pool: Pool, tokens: TokenKeys, throttle: ThrottlePolicy) -> Self {
+    pub fn new(
+        pool: Pool,
+        tokens: TokenKeys,
+        throttle: ThrottlePolicy,
+        passwords: PasswordWork,
+    ) -> Self {
         let writer = match pool.get() {
             Ok(conn) if conn.backend() == crate::storage::Backend::Sqlite => {
                 crate::http::writer::Writer::start(conn)
@@ -34,7 +42,8 @@ impl AppState {
             writer,
             pool,
             tokens,
-            throttle: Mutex::new(LoginThrottle::new(throttle)),
+            throttle: Mutex::new(SignInThrottle::new(throttle)),
+            passwords,
             metrics: Metrics::new(),
         }
     }
@@ -83,7 +92,7 @@ impl AppState {
         self.writer.is_some()
     }
 
-    pub fn throttle(&self) -> std::sync::MutexGuard<'_, LoginThrottle> {
+    pub fn throttle(&self) -> std::sync::MutexGuard<'_, SignInThrottle> {
         // A panic while holding the lock leaves the counts usable.
         self.throttle.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -94,6 +94,114 @@ async fn repeated_failures_pause_sign_in_for_that_username() {
 }
 
 #[actix_web::test]
+async fn a_username_paused_on_one_machine_still_signs_in_from_another() {
+    let app = spawn_app_with(ThrottlePolicy {
+        max_failures: 3,
+        window: Duration::from_secs(600),
+    })
+    .await;
+    for _ in 0..3 {
+        app.login_from("127.0.0.66", "admin", "đoán mò")
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    let refused = app.login_from("127.0.0.66", "admin", SEED_PASSWORD).await;
+    refused.problem(429, "too_many_attempts");
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("for this username from this device"),
+        "{}",
+        refused.text
+    );
+    // The administrator at their own machine is not locked out.
+    assert_eq!(app.login("admin", SEED_PASSWORD).await.status, 200);
+    assert_eq!(
+        app.login_from("127.0.0.7", "admin", SEED_PASSWORD)
+            .await
+            .status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn one_machine_spraying_usernames_is_paused() {
+    // Budget: 2 per username, 20 per address.
+    let app = spawn_app_with(ThrottlePolicy {
+        max_failures: 2,
+        window: Duration::from_secs(600),
+    })
+    .await;
+    for i in 0..20 {
+        app.login_from("127.0.0.66", &format!("khong.co.{i}"), "sai")
+            .await
+            .problem(401, "invalid_credentials");
+    }
+    // The 21st, a real account with its right password, and a name that
+    // cannot be a username are all refused from that machine.
+    for (name, password) in [
+        ("khong.co.20", "sai"),
+        ("clerk.btc", SEED_PASSWORD),
+        ("???", "sai"),
+    ] {
+        let res = app.login_from("127.0.0.66", name, password).await;
+        res.problem(429, "too_many_attempts");
+        assert!(res.json()["detail"].as_str().unwrap().contains("from this device"));
+    }
+    // Other machines sign in as usual.
+    assert_eq!(app.login("clerk.btc", SEED_PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
+async fn successful_sign_ins_behind_one_address_never_pause_it() {
+    // Budget: 1 per username, 10 per address; 12 successful sign-ins.
+    let app = spawn_app_with(ThrottlePolicy {
+        max_failures: 1,
+        window: Duration::from_secs(600),
+    })
+    .await;
+    for _ in 0..12 {
+        assert_eq!(app.login("clerk.btc", SEED_PASSWORD).await.status, 200);
+    }
+    app.login("clerk.ubkt", "sai")
+        .await
+        .problem(401, "invalid_credentials");
+}
+
+#[actix_web::test]
+async fn a_crowd_of_wrong_sign_ins_is_answered_and_bounded() {
+    // 64 at once from one machine with distinct usernames: every answer is
+    // a refusal a client understands (401, 429 past the address's budget
+    // of 50, or 503 when the password threads are full), never a 500 —
+    // and no more than 50 reach a password check.
+    let app = spawn_app().await;
+    let names: Vec<String> = (0..64).map(|i| format!("khong.co.{i}")).collect();
+    let answers = futures_util::future::join_all(
+        names
+            .iter()
+            .map(|name| app.login_from("127.0.0.66", name, "sai")),
+    )
+    .await;
+    let mut counts = std::collections::BTreeMap::<u16, usize>::new();
+    for res in &answers {
+        *counts.entry(res.status).or_default() += 1;
+        match res.status {
+            401 => assert_eq!(res.json()["code"], "invalid_credentials"),
+            429 => assert_eq!(res.json()["code"], "too_many_attempts"),
+            503 => {
+                assert_eq!(res.json()["code"], "busy");
+                assert_eq!(res.header("retry-after").as_deref(), Some("1"));
+            }
+            other => panic!("unexpected {other}: {}", res.text),
+        }
+    }
+    assert_eq!(counts.get(&429).copied().unwrap_or(0), 14, "{counts:?}");
+    // Afterwards the service answers as usual.
+    assert_eq!(app.login("admin", SEED_PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
 async fn guessing_the_current_password_is_paused_too() {
     let app = spawn_app_with(ThrottlePolicy {
         max_failures: 2,

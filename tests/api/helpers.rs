@@ -370,6 +370,21 @@ impl TestApp {
         .await
     }
 
+    /// Signs in from another loopback address (`127.0.0.x`), as another
+    /// machine of the office would.
+    pub async fn login_from(&self, address: &str, username: &str, password: &str) -> Resp {
+        let client = awc::Client::builder()
+            .connector(awc::Connector::new().local_address(address.parse().unwrap()))
+            .timeout(Duration::from_secs(30))
+            .finish();
+        let res = client
+            .post(self.url("/api/v1/auth/login"))
+            .send_json(&serde_json::json!({ "username": username, "password": password }))
+            .await
+            .unwrap();
+        Self::read(res).await
+    }
+
     /// A token for a seeded user (signed in once per test and remembered).
     pub async fn token(&self, username: &str) -> String {
         if let Some(t) = self.tokens.borrow().get(username) {

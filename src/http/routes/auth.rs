@@ -1,14 +1,16 @@
 //! Signing in, and the signed-in user's own account.
 
+use std::net::{IpAddr, Ipv6Addr};
 use std::time::Instant;
 
-use actix_web::{get, post, web};
+use actix_web::{HttpRequest, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::password;
 use crate::clock;
+use crate::domain::login_throttle::Paused;
 use crate::domain::user::{NewPassword, Username};
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
@@ -48,7 +50,7 @@ fn wrong_credentials() -> ApiError {
     ApiError::Unauthenticated {
         code: "invalid_credentials",
         detail: "The username or password is wrong. Check both and try again; after 5 failed \
-                 attempts in 15 minutes sign-in is paused for that username."
+                 attempts in 15 minutes sign-in is paused for that username on this device."
             .to_owned(),
     }
 }
@@ -56,8 +58,11 @@ fn wrong_credentials() -> ApiError {
 /// Sign in with username and password; returns a short-lived access token.
 ///
 /// The same 401 answers an unknown username, a wrong password and a
-/// deactivated account. After 5 failures for one username within 15 minutes
-/// further attempts are refused with 429 until the window passes.
+/// deactivated account. After 5 failures for one username from one client
+/// address within 15 minutes, or 50 from one address whatever the
+/// usernames, further attempts from there are refused with 429 until the
+/// window passes. When too many password checks are already running or
+/// waiting the answer is 503 with `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -66,51 +71,61 @@ fn wrong_credentials() -> ApiError {
         (status = 401, description = "Wrong username or password", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Request fields missing or of the wrong type", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many password checks at once; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ),
     security(())
 )]
 #[post("/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
     let LoginRequest { username, password } = body.into_inner();
+    let address = client_address(&req);
     // A name that cannot be a username cannot be an account: refuse it like
-    // a wrong password (same time, same answer), and keep it out of the
-    // throttle table and the logs (people type passwords into that field).
+    // a wrong password (same time, same answer), count it against the
+    // client address only, and keep it out of the logs (people type
+    // passwords into that field).
     let Ok(username) = Username::parse(&username) else {
-        web::block(move || password::verify_against_dummy(&password)).await?;
+        admit_attempt(&state, None, address)?;
+        state
+            .passwords
+            .run(move || password::verify_against_dummy(&password))
+            .await?;
         state.metrics.login_failures.inc();
         return Err(wrong_credentials());
     };
     let key = username.as_str().to_owned();
-    admit_attempt(&state, &key)?;
+    admit_attempt(&state, Some(&key), address)?;
     let lookup = key.clone();
     let credentials = state
         .db(move |conn| Ok(users::credentials(conn, &lookup)?))
         .await?;
     let known = credentials.is_some();
-    let accepted = web::block(move || match credentials {
-        Some(c) if password.len() <= MAX_PASSWORD_BYTES => {
-            let ok = password::verify(&password, &c.password_hash) && c.user.active;
-            ok.then_some(c)
-        }
-        _ => {
-            password::verify_against_dummy(&password);
-            None
-        }
-    })
-    .await?;
+    let accepted = state
+        .passwords
+        .run(move || match credentials {
+            Some(c) if password.len() <= MAX_PASSWORD_BYTES => {
+                let ok = password::verify(&password, &c.password_hash) && c.user.active;
+                ok.then_some(c)
+            }
+            _ => {
+                password::verify_against_dummy(&password);
+                None
+            }
+        })
+        .await?;
     let Some(credentials) = accepted else {
         state.metrics.login_failures.inc();
         if known {
-            tracing::warn!(username = %key, "sign-in failed");
+            tracing::warn!(username = %key, client = %address, "sign-in failed");
         } else {
-            tracing::warn!("sign-in failed for an unknown username");
+            tracing::warn!(client = %address, "sign-in failed for an unknown username");
         }
         return Err(wrong_credentials());
     };
-    state.throttle().record_success(&key);
+    state.throttle().record_success(&key, address);
     let user = credentials.user;
     let issued = state.tokens.issue(
         user.id,
@@ -129,22 +144,48 @@ pub async fn login(
     }))
 }
 
-/// Counts a password attempt for `username`, or refuses it while attempts
-/// for that username are paused.
-fn admit_attempt(state: &AppState, username: &str) -> Result<(), ApiError> {
+/// The address the connection comes from. Behind a reverse proxy this is
+/// the proxy's (see docs/security.md).
+fn client_address(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |a| a.ip())
+}
+
+/// Counts a password attempt for `username` at `address`, or refuses it
+/// while attempts for that username there, or from that address, are
+/// paused.
+fn admit_attempt(
+    state: &AppState,
+    username: Option<&str>,
+    address: IpAddr,
+) -> Result<(), ApiError> {
     state
         .throttle()
-        .begin_attempt(username, Instant::now())
-        .map_err(|wait| {
+        .begin_attempt(username, address, Instant::now())
+        .map_err(|paused| {
             state.metrics.login_refused.inc();
-            tracing::warn!(username = %username, "password attempts paused: too many failures");
+            let minutes = paused.wait().as_secs().div_ceil(60);
+            let detail = match paused {
+                Paused::Account(_) => {
+                    tracing::warn!(username = username.unwrap_or_default(), client = %address,
+                                   "password attempts paused: too many failures");
+                    format!(
+                        "Too many failed password attempts for this username from this device. \
+                         Wait {minutes} minute(s) and try again, or ask an administrator to reset \
+                         the password."
+                    )
+                }
+                Paused::Address(_) => {
+                    tracing::warn!(client = %address, "sign-in paused for a client address: too many failures");
+                    format!(
+                        "Too many failed sign-ins from this device. Wait {minutes} minute(s) and \
+                         try again."
+                    )
+                }
+            };
             ApiError::TooManyRequests {
-                detail: format!(
-                    "Too many failed password attempts for this username. Wait {} minute(s) and \
-                     try again, or ask an administrator to reset the password.",
-                    wait.as_secs().div_ceil(60)
-                ),
-                retry_after: wait,
+                detail,
+                retry_after: paused.wait(),
             }
         })
 }
@@ -199,6 +240,7 @@ pub struct ChangePassword {
 )]
 #[post("/me/password")]
 pub async fn change_password(
+    req: HttpRequest,
     auth: Auth,
     state: web::Data<AppState>,
     body: Json<ChangePassword>,
@@ -214,11 +256,17 @@ pub async fn change_password(
         .db(move |conn| Ok(users::credentials(conn, &username)?))
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
-    admit_attempt(&state, &auth.principal.username)?;
+    let address = client_address(&req);
+    admit_attempt(&state, Some(&auth.principal.username), address)?;
     let stored = credentials.password_hash.clone();
-    let current_ok = web::block(move || password::verify(&current_password, &stored)).await?;
+    let current_ok = state
+        .passwords
+        .run(move || password::verify(&current_password, &stored))
+        .await?;
     if current_ok {
-        state.throttle().record_success(&auth.principal.username);
+        state
+            .throttle()
+            .record_success(&auth.principal.username, address);
     } else {
         errors.push(
             "current_password",
@@ -231,7 +279,10 @@ pub async fn change_password(
     let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
         return Err(errors.into());
     };
-    let hash = web::block(move || password::hash(&new_password)).await??;
+    let hash = state
+        .passwords
+        .run(move || password::hash(&new_password))
+        .await??;
     let actor = auth.actor();
     let user_id = auth.principal.user_id;
     let (user, version) = state

@@ -197,7 +197,7 @@ pub async fn create_user(
             )
         }
     };
-    let password_hash = web::block(move || password::hash(&password)).await??;
+    let password_hash = state.passwords.run(move || password::hash(&password)).await??;
     let account = NewAccount {
         username,
         full_name,
@@ -276,7 +276,7 @@ pub async fn update_user(
         return Err(errors.into());
     };
     let password_hash = match password {
-        Some(p) => Some(web::block(move || password::hash(&p)).await??),
+        Some(p) => Some(state.passwords.run(move || password::hash(&p)).await??),
         None => None,
     };
     let changes = AccountChanges {
