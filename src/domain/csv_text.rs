@@ -24,6 +24,13 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
             e.valid_up_to()
         )
     })?;
+    if let Some(at) = text.find('\0') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(format!(
+            "The file contains a NUL character on line {line}, which no value may hold; it may \
+             have been saved as UTF-16. Export it again as CSV UTF-8."
+        ));
+    }
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
 }
 
@@ -239,5 +246,8 @@ mod tests {
         assert_eq!(text, "a;b,c;d\n");
         assert_eq!(delimiter(text), b';');
         assert!(decode(&[0xff, 0xfe]).unwrap_err().contains("UTF-8"));
+        assert!(decode(b"a,b\r\n1,2\r\n3\0,4\r\n")
+            .unwrap_err()
+            .contains("NUL character on line 3"));
     }
 }

@@ -191,6 +191,13 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             "The request body must be a JSON object, like {\"name\": \"…\"}.",
         )]));
     }
+    if has_escaped_nul(body) {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "",
+            "nul_character",
+            "A text value contains a NUL character (\\u0000), which no field accepts. Remove it.",
+        )]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     let result: Result<T, _> = serde_path_to_error::deserialize(de);
     result.map_err(|e| {
@@ -213,6 +220,25 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             },
         }
     })
+}
+
+/// Whether a JSON text holds the escape `\u0000` inside a string (a raw NUL
+/// byte is not valid JSON and fails parsing anyway).
+fn has_escaped_nul(body: &[u8]) -> bool {
+    let mut i = 0;
+    while i < body.len() {
+        if body[i] == b'\\' {
+            if body.get(i + 1) == Some(&b'u') && body.get(i + 2..i + 6) == Some(b"0000") {
+                return true;
+            }
+            // Skip the escaped character, so `\\u0000` (a backslash, then
+            // the letters) is not mistaken for a NUL.
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }
 
 /// Turns serde's wording into a stable code and a sentence for people.
@@ -332,6 +358,14 @@ mod tests {
             let errors = field_errors(parse_json::<Probe>(body).unwrap_err());
             assert_eq!(errors[0].code, "invalid_type");
         }
+    }
+
+    #[test]
+    fn an_escaped_nul_is_refused_and_an_escaped_backslash_is_not() {
+        let e = parse_json::<Probe>(br#"{"name":"a\u0000b","seats":1}"#).unwrap_err();
+        assert_eq!(field_errors(e)[0].code, "nul_character");
+        let ok: Probe = parse_json(br#"{"name":"a\\u0000b","seats":1}"#).unwrap();
+        assert_eq!(ok.name, "a\\u0000b");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! [`routes_config`]) by the OpenAPI generator, so all three see the same
 //! routes.
 
+pub mod boundary;
 pub mod error;
 pub mod extract;
 pub mod guard;
@@ -161,6 +162,7 @@ pub fn app(
         .app_data(state)
         .app_data(web::QueryConfig::default().error_handler(extract::query_error))
         .app_data(web::PathConfig::default().error_handler(extract::path_error))
+        .wrap(from_fn(boundary::boundary))
         .wrap(from_fn(observe::observe))
         .into_utoipa_app()
         .configure(routes_config)
