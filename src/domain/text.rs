@@ -1,8 +1,12 @@
 //! Free text typed by people: names, purposes, reasons.
 //!
 //! Rules shared by every text field: surrounding whitespace is trimmed, control
-//! characters are refused (they break CSV exports and logs), and the length is
-//! counted in characters, not bytes, so Vietnamese diacritics count once.
+//! characters are refused (they break CSV exports and logs), invisible
+//! formatting characters are refused (a right-to-left override, zero-width
+//! spaces or a byte-order mark make look-alike names: "Ban Tổ chức" and
+//! "Ban Tổ\u{200b} chức" would be two boards that read the same), and the
+//! length is counted in characters, not bytes, so Vietnamese diacritics count
+//! once.
 
 use super::ParseError;
 
@@ -33,7 +37,37 @@ pub fn bounded(what: &str, raw: &str, min: usize, max: usize) -> Result<String, 
             format!("{what} must not contain line breaks, tabs or other control characters."),
         ));
     }
+    if let Some(c) = value.chars().find(|c| is_invisible(*c)) {
+        return Err(ParseError::new(
+            "invisible_character",
+            format!(
+                "{what} contains an invisible formatting character (U+{:04X}); retype it \
+                 without copying from a formatted document.",
+                u32::from(c)
+            ),
+        ));
+    }
     Ok(value.to_owned())
+}
+
+/// Unicode format characters that change how text displays without showing
+/// themselves: soft hyphen, Arabic letter mark, Mongolian vowel separator,
+/// zero-width spaces and joiners, direction marks, embeddings, overrides
+/// and isolates, invisible operators, the byte-order mark (zero-width
+/// no-break space) and interlinear annotation marks. Vietnamese text needs
+/// none of them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 #[cfg(test)]
@@ -64,5 +98,24 @@ mod tests {
             bounded("Password", "abc", 10, 99).unwrap_err().code,
             "too_short"
         );
+    }
+
+    #[test]
+    fn refuses_invisible_characters_that_make_look_alike_names() {
+        for raw in [
+            "Ban Tổ\u{200b} chức",
+            "\u{202e}cứhc ổT naB",
+            "\u{feff}Ban Tổ chức",
+            "Ban Tổ\u{2060}chức",
+            "Ban Tổ chức\u{00ad}",
+        ] {
+            let e = bounded("Name", raw, 1, 50).unwrap_err();
+            assert_eq!(e.code, "invisible_character", "{raw:?}");
+        }
+        let e = bounded("Name", "a\u{202e}b", 1, 50).unwrap_err();
+        assert!(e.message.contains("U+202E"), "{}", e.message);
+        // Ordinary Vietnamese, in either composed or decomposed form, passes.
+        assert!(bounded("Name", "Nguyễn Thị Hoa", 1, 50).is_ok());
+        assert!(bounded("Name", "Nguye\u{302}\u{303}n", 1, 50).is_ok());
     }
 }
