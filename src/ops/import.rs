@@ -420,7 +420,11 @@ fn import_vehicles(
         progress("written", i + 1, total);
     }
     if any_active {
-        crate::ops::fleet::bookings::retry_waitlist(c, &ctx, None)?;
+        crate::ops::fleet::bookings::retry_waitlist(
+            c,
+            &ctx,
+            crate::domain::fleet::waitlist::Reach::all(),
+        )?;
     }
     Ok(report)
 }
@@ -516,7 +520,11 @@ fn import_drivers(
         progress("written", i + 1, total);
     }
     if any_active {
-        crate::ops::fleet::bookings::retry_waitlist(c, &ctx, None)?;
+        crate::ops::fleet::bookings::retry_waitlist(
+            c,
+            &ctx,
+            crate::domain::fleet::waitlist::Reach::all(),
+        )?;
     }
     Ok(report)
 }

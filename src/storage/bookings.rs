@@ -10,6 +10,7 @@ use crate::domain::access::BookingScope;
 use crate::domain::fleet::booking::{Booking, BookingStatus, Priority, TripRecord};
 use crate::domain::fleet::trip::{Litres, TripCosts};
 use crate::domain::fleet::vehicle::VehicleCategory;
+use crate::domain::fleet::waitlist::Reach;
 use crate::domain::money::Money;
 use crate::domain::time_range::TimeRange;
 
@@ -276,11 +277,11 @@ pub fn list(
         .collect()
 }
 
-/// Waitlisted requests still to start, overlapping `window` when given:
-/// highest priority first, then oldest first.
+/// Waitlisted requests still to start that `reach` admits (the SQL of
+/// [`Reach::admits`]): highest priority first, then oldest first.
 pub fn waitlisted(
     conn: &mut DbConn,
-    window: Option<&TimeRange>,
+    reach: &Reach,
     now: DateTime<Utc>,
     limit: i64,
 ) -> QueryResult<Vec<Booking>> {
@@ -295,10 +296,23 @@ pub fn waitlisted(
         ))
         .limit(limit)
         .into_boxed();
-    if let Some(w) = window {
+    if let Some(w) = reach.window {
         query = query
             .filter(bookings::starts_at.lt(to_db_time(w.end())))
             .filter(bookings::ends_at.gt(to_db_time(w.start())));
+    }
+    if let Some(m) = reach.max_passengers {
+        query = query.filter(bookings::passengers.le(i32::from(m)));
+    }
+    if let Some(c) = reach.category {
+        query = query.filter(
+            bookings::category_wish
+                .is_null()
+                .or(bookings::category_wish.eq(c.as_str())),
+        );
+    }
+    if let Some(t) = reach.ends_by {
+        query = query.filter(bookings::ends_at.le(to_db_time(t)));
     }
     query
         .load::<BookingRow>(conn)?

@@ -6,6 +6,18 @@
 //! on PostgreSQL, triggers on SQLite). Callers pick candidates from a
 //! snapshot; if another transaction took one meanwhile, the insert fails
 //! with [`Clash`] and the caller tries the next candidate.
+//!
+//! On PostgreSQL every hold first takes a transaction-scoped advisory lock
+//! per vehicle and per driver it holds ([`lock_resources`]), in one order
+//! (by key) and inside the savepoint of the attempt. Two transactions
+//! inserting overlapping rows would otherwise each wait on the other's
+//! uncommitted row under the exclusion constraint — a deadlock that
+//! PostgreSQL breaks only after `deadlock_timeout` by failing one of them.
+//! With the locks, the only transaction that can have an uncommitted hold
+//! of a resource is the one holding its lock, so the insert never waits:
+//! it succeeds or meets a committed hold at once. A refused attempt rolls
+//! its savepoint back, which releases its locks; a transaction keeps only
+//! the locks of the holds it made, until it ends.
 
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
@@ -73,9 +85,45 @@ fn insert_row(
     Ok(())
 }
 
+/// The advisory lock key of a vehicle or a driver: the 64 random-ish low
+/// bits of its UUID, with the lowest bit telling vehicles from drivers. Two
+/// resources sharing a key only wait for each other a little longer.
+pub fn lock_key(resource: Resource) -> i64 {
+    let (id, kind) = match resource {
+        Resource::Vehicle(id) => (id, 0),
+        Resource::Driver(id) => (id, 1),
+    };
+    let low = u64::from_be_bytes(id.as_bytes()[8..16].try_into().expect("16-byte UUID"));
+    ((low & !1) | kind) as i64
+}
+
+/// On PostgreSQL, waits for and takes the transaction-scoped advisory lock
+/// of each resource, in ascending key order (so no two transactions wait
+/// for each other in a cycle). Nothing on SQLite, whose single writer
+/// already serialises holds.
+pub fn lock_resources(conn: &mut DbConn, resources: &[Resource]) -> QueryResult<()> {
+    use diesel::sql_types::BigInt;
+    if matches!(conn, DbConn::Sqlite(_)) || resources.is_empty() {
+        return Ok(());
+    }
+    let mut keys: Vec<i64> = resources.iter().map(|r| lock_key(*r)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    // The select list is evaluated left to right: the locks are taken in
+    // key order by one statement.
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT {}) l",
+        vec!["pg_advisory_xact_lock(?)"; keys.len()].join(", ")
+    );
+    let values = keys.into_iter().map(Value::BigInt).collect();
+    Prepared::new(sql, values).load_as::<BigInt, i64>(conn)?;
+    Ok(())
+}
+
 /// Holds a vehicle and a driver for a booking over `window`, or reports which
 /// of the two was taken. Runs in a savepoint so a clash leaves the
-/// surrounding transaction usable.
+/// surrounding transaction usable (and, on PostgreSQL, gives back the
+/// advisory locks the attempt took).
 pub fn hold_booking(
     conn: &mut DbConn,
     booking_id: Uuid,
@@ -84,6 +132,10 @@ pub fn hold_booking(
     window: &TimeRange,
 ) -> QueryResult<Result<(), Clash>> {
     let result = conn.transaction(|c| {
+        lock_resources(
+            c,
+            &[Resource::Vehicle(vehicle_id), Resource::Driver(driver_id)],
+        )?;
         insert_row(
             c,
             Resource::Vehicle(vehicle_id),
@@ -112,6 +164,18 @@ pub fn hold_booking(
 /// year of demand), in multi-row INSERTs. The database still refuses any
 /// overlap; a clash is an error here, not a retry.
 pub fn hold_many(conn: &mut DbConn, holds: &[(Uuid, Uuid, Uuid, TimeRange)]) -> QueryResult<()> {
+    let mut resources: Vec<Resource> = holds
+        .iter()
+        .flat_map(|(_, vehicle, driver, _)| {
+            [Resource::Vehicle(*vehicle), Resource::Driver(*driver)]
+        })
+        .collect();
+    resources.sort_unstable_by_key(|r| lock_key(*r));
+    resources.dedup();
+    for chunk in resources.chunks(super::BATCH_ROWS) {
+        // Chunks in ascending key order keep the one order across statements.
+        lock_resources(conn, chunk)?;
+    }
     let rows: Vec<_> = holds
         .iter()
         .flat_map(|(booking, vehicle, driver, window)| {
@@ -150,7 +214,10 @@ pub fn hold_block(
     resource: Resource,
     window: &TimeRange,
 ) -> QueryResult<Result<(), Clash>> {
-    let result = conn.transaction(|c| insert_row(c, resource, None, Some(block_id), window));
+    let result = conn.transaction(|c| {
+        lock_resources(c, &[resource])?;
+        insert_row(c, resource, None, Some(block_id), window)
+    });
     match result {
         Ok(()) => Ok(Ok(())),
         Err(e) => match clash_of(&e) {

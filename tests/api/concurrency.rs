@@ -110,3 +110,79 @@ async fn two_server_processes_on_one_database_confirm_exactly_one() {
     assert_eq!(active_holders(&app).await, 1);
     stored_waiting_hold_nothing(&app, 49).await;
 }
+
+/// A fleet where 4 of 5 fitting vehicles can be driven: 4 sedans, a
+/// minibus that no class B licence covers (29 seats), and 5 class B
+/// drivers. Exactly min(4 drivable vehicles, 5 drivers) = 4 trips of one
+/// slot can be confirmed.
+async fn four_drivable_vehicles(app: &TestApp) {
+    for i in 1..=4 {
+        app.vehicle(&format!("14A-001.0{i}"), 5, "sedan").await;
+    }
+    app.vehicle("14B-002.01", 29, "minibus").await;
+    for i in 1..=5 {
+        app.driver(&format!("Lái xe {i}"), "B", None).await;
+    }
+}
+
+/// The confirmed trips of the slot: as many as worked out by hand, each
+/// with a vehicle and a driver of its own (one slot: sharing either would
+/// be an overlap).
+async fn confirmed_distinct(app: &TestApp, expected: usize) {
+    let desk = app.token("dispatcher").await;
+    let list = app
+        .get("/api/v1/bookings?status=confirmed&limit=500", &desk)
+        .await
+        .json();
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), expected, "{list}");
+    let vehicles: std::collections::HashSet<_> = items
+        .iter()
+        .map(|b| b["vehicle"]["id"].to_string())
+        .collect();
+    let drivers: std::collections::HashSet<_> = items
+        .iter()
+        .map(|b| b["driver"]["id"].to_string())
+        .collect();
+    assert!(items.iter().all(|b| b["vehicle"]["seats"] == 5), "{list}");
+    assert_eq!(
+        (vehicles.len(), drivers.len()),
+        (expected, expected),
+        "{list}"
+    );
+}
+
+fn rush_outcome(results: &[(u16, String)], confirmed: usize) {
+    let errors: Vec<_> = results.iter().filter(|(s, _)| *s != 201).collect();
+    assert!(
+        errors.is_empty(),
+        "{} of {} requests failed instead of being filed: {errors:?}",
+        errors.len(),
+        results.len()
+    );
+    let count = |want: &str| results.iter().filter(|(_, s)| s == want).count();
+    assert_eq!(count("confirmed"), confirmed);
+    assert_eq!(count("waitlisted"), results.len() - confirmed);
+}
+
+#[actix_web::test]
+async fn sixty_four_requests_for_one_slot_confirm_every_drivable_vehicle() {
+    let app = spawn_app().await;
+    four_drivable_vehicles(&app).await;
+    let results = race(&app, std::slice::from_ref(&app.base), 64).await;
+    rush_outcome(&results, 4);
+    confirmed_distinct(&app, 4).await;
+    stored_waiting_hold_nothing(&app, 60).await;
+}
+
+#[actix_web::test]
+async fn sixty_four_requests_over_two_processes_confirm_every_drivable_vehicle() {
+    let app = spawn_app().await;
+    four_drivable_vehicles(&app).await;
+    let (_a, base_a) = app.spawn_process();
+    let (_b, base_b) = app.spawn_process();
+    let results = race(&app, &[base_a, base_b], 64).await;
+    rush_outcome(&results, 4);
+    confirmed_distinct(&app, 4).await;
+    stored_waiting_hold_nothing(&app, 60).await;
+}

@@ -714,3 +714,73 @@ async fn a_long_maintenance_window_blocks_its_last_days_too() {
         "{err}"
     );
 }
+
+/// A new vehicle is offered only to the waiting requests it could carry:
+/// a sedan serves the waiting one-passenger trip, and the six-passenger
+/// trip it cannot carry is not tried again — not even though an SUV,
+/// written straight into the register (no retry of its own), could serve
+/// it meanwhile.
+#[actix_web::test]
+async fn a_new_vehicle_retries_only_the_waiting_requests_it_can_carry() {
+    use sharedoffice::domain::fleet::vehicle::{
+        FuelNorm, Plate, Seats, Vehicle, VehicleCategory, VehicleStatus,
+    };
+    let app = spawn_app().await;
+    app.driver("Lái xe Một", "B", None).await;
+    let six = app
+        .booked("clerk.btc", 6, &at(0, "08:00"), &at(0, "10:00"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let one = app
+        .booked("clerk.btc", 1, &at(1, "08:00"), &at(1, "10:00"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for id in [&six, &one] {
+        assert_eq!(app.booking(id).await["status"], "waitlisted");
+    }
+    let suv = Vehicle {
+        id: uuid::Uuid::now_v7(),
+        plate: Plate::parse("14A-777.01").unwrap(),
+        model: "Fortuner".to_owned(),
+        seats: Seats::parse(7).unwrap(),
+        category: VehicleCategory::Suv,
+        fuel_norm: FuelNorm::parse("11").unwrap(),
+        odometer_km: 5000,
+        status: VehicleStatus::Active,
+        origin_board_id: app.boards["BTC"],
+    };
+    sharedoffice::storage::vehicles::insert(&mut app.db.connect(), &suv, chrono::Utc::now())
+        .unwrap();
+    let sedan = app.vehicle("14A-000.05", 5, "sedan").await;
+    let served = app.booking(&one).await;
+    assert_eq!(served["status"], "confirmed", "{served}");
+    assert_eq!(served["vehicle"]["id"], sedan.as_str());
+    let untouched = app.booking(&six).await;
+    assert_eq!(untouched["status"], "waitlisted", "{untouched}");
+    assert!(untouched["vehicle"].is_null());
+    // The SUV registered through the API is offered to it.
+    let desk = app.token("dispatcher").await;
+    let res = app
+        .patch(
+            &format!("/api/v1/vehicles/{}", suv.id),
+            &desk,
+            &json!({"status": "retired"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let res = app
+        .patch(
+            &format!("/api/v1/vehicles/{}", suv.id),
+            &desk,
+            &json!({"status": "active"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let served = app.booking(&six).await;
+    assert_eq!(served["status"], "confirmed", "{served}");
+    assert_eq!(served["vehicle"]["id"], suv.id.to_string());
+}

@@ -9,3 +9,4 @@ pub mod history;
 pub mod policy;
 pub mod trip;
 pub mod vehicle;
+pub mod waitlist;

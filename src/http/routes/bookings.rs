@@ -353,6 +353,9 @@ fn in_tx<T: Send + 'static>(
     })
 }
 
+/// Times a booking is filed again after PostgreSQL broke a lock cycle.
+const FILING_RETRIES: u32 = 3;
+
 /// Request a car. Policy may send it to a manager (`pending_approval`);
 /// otherwise the smallest fitting free vehicle and the least-loaded
 /// licensed free driver are assigned at once (`confirmed`), or the request
@@ -463,10 +466,26 @@ pub async fn create_booking(
     } else {
         None
     };
-    let booking = in_tx(&state, move |conn, ctx| {
-        Ok(ops::create(conn, &actor, requester, new, ctx, proposal)?)
-    })
-    .await?;
+    // Holds take their vehicles and drivers in one order (see
+    // storage::occupancy), so a rush does not deadlock; should PostgreSQL
+    // still break a lock cycle (e.g. with a cancellation that re-offers
+    // several trips at once), the request is filed again from the start
+    // rather than refused: nothing of the failed attempt was kept.
+    let mut attempt = 0;
+    let booking = loop {
+        let (actor, new, proposal) = (actor.clone(), new.clone(), proposal.clone());
+        let filed = in_tx(&state, move |conn, ctx| {
+            Ok(ops::create(conn, &actor, requester, new, ctx, proposal)?)
+        })
+        .await;
+        match filed {
+            Err(ApiError::Conflict {
+                code: "concurrent_change",
+                ..
+            }) if attempt < FILING_RETRIES => attempt += 1,
+            other => break other?,
+        }
+    };
     let v = view_of(&state, booking).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/bookings/{}", v.id)))

@@ -13,6 +13,7 @@ use crate::domain::fleet::booking::{Booking, BookingAction, BookingStatus, Prior
 use crate::domain::fleet::driver::DriverStatus;
 use crate::domain::fleet::trip::{self, Litres, TripCosts};
 use crate::domain::fleet::vehicle::{VehicleCategory, VehicleStatus};
+use crate::domain::fleet::waitlist::Reach;
 use crate::domain::time_range::TimeRange;
 use crate::ops::OpError;
 use crate::ops::ledger::budget::Enforcement;
@@ -453,7 +454,7 @@ fn end_unserved(
     bookings::save_state(conn, &after, ctx.now)?;
     record(conn, actor, action.as_str(), Some(&before), &after, ctx)?;
     if freed {
-        retry_waitlist(conn, ctx, Some(&ctx.window(&before.range)))?;
+        retry_waitlist(conn, ctx, Reach::window(ctx.window(&before.range)))?;
     }
     Ok(after)
 }
@@ -598,7 +599,7 @@ pub fn assign(
     if before.status.is_active()
         && (before.vehicle_id != after.vehicle_id || before.driver_id != after.driver_id)
     {
-        retry_waitlist(conn, ctx, Some(&window))?;
+        retry_waitlist(conn, ctx, Reach::window(window))?;
     }
     Ok(after)
 }
@@ -743,23 +744,30 @@ pub fn complete(
     if planned.end() > ctx.now
         && let Some(rest) = TimeRange::spanning(ctx.now.max(planned.start()), planned.end())
     {
-        retry_waitlist(conn, ctx, Some(&rest))?;
+        retry_waitlist(conn, ctx, Reach::window(rest))?;
     }
     Ok(after)
 }
 
-/// Offers freed capacity to waiting requests: highest priority first, then
-/// oldest first; only requests overlapping `window` when given.
+/// Offers new or freed capacity to the waiting requests it could serve
+/// (`reach`): highest priority first, then oldest first. Requests it could
+/// not serve are left alone, so registering a vehicle does not search the
+/// pool again for every waiting request.
 pub fn retry_waitlist(
     conn: &mut DbConn,
     ctx: &FleetContext,
-    window: Option<&TimeRange>,
+    reach: Reach,
 ) -> Result<Vec<Uuid>, OpError> {
     // A waiting trip ending up to one turnaround gap before the freed time
     // also needed it (its window includes the gap after it).
-    let widened =
-        window.and_then(|w| TimeRange::spanning(w.start() - ctx.policy.turnaround(), w.end()));
-    let waiting = bookings::waitlisted(conn, widened.as_ref(), ctx.now, WAITLIST_BATCH)?;
+    let reach = match reach
+        .window
+        .and_then(|w| TimeRange::spanning(w.start() - ctx.policy.turnaround(), w.end()))
+    {
+        Some(widened) => reach.within(widened),
+        None => reach,
+    };
+    let waiting = bookings::waitlisted(conn, &reach, ctx.now, WAITLIST_BATCH)?;
     let mut served = Vec::new();
     for before in waiting {
         let mut after = before.clone();

@@ -54,6 +54,11 @@ impl FleetContext {
         })
     }
 
+    /// The end of `day` in the office's time zone: the next midnight.
+    pub fn end_of_day(&self, day: NaiveDate) -> DateTime<Utc> {
+        self.local_midnight(day + Duration::days(1))
+    }
+
     fn local_midnight(&self, day: NaiveDate) -> DateTime<Utc> {
         let naive = day.and_hms_opt(0, 0, 0).expect("midnight exists");
         self.tz

@@ -11,6 +11,7 @@ use crate::domain::fleet::block::{Block, Resource};
 use crate::domain::fleet::booking::BookingStatus;
 use crate::domain::fleet::driver::{Driver, DriverStatus};
 use crate::domain::fleet::vehicle::{Vehicle, VehicleStatus};
+use crate::domain::fleet::waitlist::Reach;
 use crate::domain::time_range::TimeRange;
 use crate::domain::user::Role;
 use crate::ops::OpError;
@@ -75,9 +76,32 @@ pub fn register_vehicle(
         ctx.now,
     )?;
     if v.status == VehicleStatus::Active {
-        retry_waitlist(conn, ctx, None)?;
+        retry_waitlist(conn, ctx, vehicle_reach(&v))?;
     }
     Ok(v)
+}
+
+/// The waiting requests a vehicle could carry.
+fn vehicle_reach(v: &Vehicle) -> Reach {
+    Reach::vehicle(v.seats.get(), v.category)
+}
+
+/// The waiting requests a driver could drive.
+fn driver_reach(d: &Driver, ctx: &FleetContext) -> Reach {
+    Reach::driver(d.licence_class, ctx.end_of_day(d.licence_expires_on))
+}
+
+/// The waiting requests `resource` could serve, or every one if it is gone.
+fn resource_reach(
+    conn: &mut DbConn,
+    resource: Resource,
+    ctx: &FleetContext,
+) -> Result<Reach, OpError> {
+    Ok(match resource {
+        Resource::Vehicle(id) => vehicles::find(conn, id)?.map(|v| vehicle_reach(&v)),
+        Resource::Driver(id) => drivers::find(conn, id)?.map(|d| driver_reach(&d, ctx)),
+    }
+    .unwrap_or_else(Reach::all))
 }
 
 /// Active bookings from now on that hold `resource`.
@@ -180,7 +204,7 @@ pub fn update_vehicle(
     if after.status == VehicleStatus::Active
         && (before.status != VehicleStatus::Active || after.seats > before.seats)
     {
-        retry_waitlist(conn, ctx, None)?;
+        retry_waitlist(conn, ctx, vehicle_reach(&after))?;
     }
     Ok(after)
 }
@@ -234,7 +258,7 @@ pub fn register_driver(
         ctx.now,
     )?;
     if d.status == DriverStatus::Active {
-        retry_waitlist(conn, ctx, None)?;
+        retry_waitlist(conn, ctx, driver_reach(&d, ctx))?;
     }
     Ok(d)
 }
@@ -319,7 +343,7 @@ pub fn update_driver(
         ctx.now,
     )?;
     if after.status == DriverStatus::Active {
-        retry_waitlist(conn, ctx, None)?;
+        retry_waitlist(conn, ctx, driver_reach(&after, ctx))?;
     }
     Ok(after)
 }
@@ -412,7 +436,8 @@ pub fn add_block(
         ctx.now,
     )?;
     if !holders.is_empty() {
-        retry_waitlist(conn, ctx, Some(&range))?;
+        // The moved trips freed other vehicles' and drivers' partners.
+        retry_waitlist(conn, ctx, Reach::window(range))?;
     }
     Ok((block, holders))
 }
@@ -439,6 +464,7 @@ pub fn remove_block(
         &change(actor, "delete", "block", block_id, Some(before), None),
         ctx.now,
     )?;
-    retry_waitlist(conn, ctx, Some(&block.range))?;
+    let reach = resource_reach(conn, resource, ctx)?.within(block.range);
+    retry_waitlist(conn, ctx, reach)?;
     Ok(())
 }
