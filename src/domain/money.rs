@@ -1,8 +1,9 @@
 //! Money: Vietnamese đồng, exact, with at most two decimals.
 //!
 //! Amounts travel as strings in JSON (`"1250000"`, `"-12.5"`) and are stored as
-//! a 64-bit count of hundredths of a đồng, so SQL `SUM()` stays exact on every
-//! backend. An input with more precision than that is refused, never rounded.
+//! a 64-bit count of hundredths of a đồng. An input with more precision than
+//! that is refused, never rounded. Sums of amounts are [`Total`]s, 128 bits
+//! wide, so no number of stored amounts makes a report unreadable.
 
 use std::fmt;
 
@@ -18,8 +19,8 @@ pub struct Money(Decimal);
 impl Money {
     /// Decimal places kept: hundredths of a đồng.
     pub const SCALE: u32 = 2;
-    /// Largest accepted magnitude of a single amount (just under 10^15 đồng),
-    /// so that sums of many amounts still fit a 64-bit count of hundredths.
+    /// Largest accepted magnitude of a single amount (just under 10^15 đồng).
+    /// Sums of amounts are [`Total`]s and have no such cap.
     pub const MAX_ABS_MINOR: i64 = 99_999_999_999_999_999;
 
     pub const ZERO: Money = Money(Decimal::ZERO);
@@ -129,6 +130,161 @@ impl Serialize for Money {
     }
 }
 
+/// An exact sum of amounts: a trial balance column, an account's running
+/// balance, what is allocated to a budget line.
+///
+/// A single [`Money`] is capped at ±999,999,999,999,999.99 đồng, but sums of
+/// many of them are not: a total is a 128-bit count of hundredths, which
+/// holds the sum of every amount a 64-bit row count could store (at most
+/// 2^63 × 10^17 ≈ 9.2 × 10^35 hundredths, against 1.7 × 10^38), so adding
+/// and subtracting totals of stored amounts never overflows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Total(i128);
+
+impl Total {
+    pub const ZERO: Total = Total(0);
+
+    /// From a count of hundredths of a đồng.
+    pub const fn from_minor(minor: i128) -> Self {
+        Total(minor)
+    }
+
+    /// The count of hundredths of a đồng.
+    pub const fn to_minor(self) -> i128 {
+        self.0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    /// The magnitude, sign dropped.
+    pub fn abs(self) -> Total {
+        Total(self.0.abs())
+    }
+
+    /// As an exact decimal, when it fits one (a 96-bit mantissa: up to about
+    /// 7.9 × 10^26 đồng).
+    pub fn to_decimal(self) -> Option<Decimal> {
+        Decimal::try_from_i128_with_scale(self.0, Money::SCALE).ok()
+    }
+
+    /// `self ÷ of × 100`, to two decimals (half away from zero); none when
+    /// `of` is zero. Exact for every total below 10^26 đồng; beyond that both
+    /// are first scaled down alike, which leaves the two decimals of a
+    /// percentage unchanged but for the last digit of absurd figures.
+    pub fn percent_of(self, of: Total) -> Option<Decimal> {
+        if of.0 == 0 {
+            return None;
+        }
+        let (mut a, mut b) = (self.0, of.0);
+        let limit = 1i128 << 95;
+        while a.abs() >= limit || b.abs() >= limit {
+            a /= 10;
+            b /= 10;
+        }
+        if b == 0 {
+            return Some(Decimal::ZERO);
+        }
+        let (a, b) = (
+            Decimal::from_i128_with_scale(a, 0),
+            Decimal::from_i128_with_scale(b, 0),
+        );
+        let pct = a.checked_mul(Decimal::ONE_HUNDRED).map_or_else(
+            || a / b * Decimal::ONE_HUNDRED,
+            |hundredfold| hundredfold / b,
+        );
+        Some(pct.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+    }
+
+    /// The single amount this total equals, when it is within the cap of one.
+    pub fn to_money(self) -> Option<Money> {
+        i64::try_from(self.0)
+            .ok()
+            .filter(|m| m.abs() <= Money::MAX_ABS_MINOR)
+            .map(Money::from_minor)
+    }
+}
+
+impl From<Money> for Total {
+    fn from(m: Money) -> Self {
+        Total(i128::from(m.to_minor()))
+    }
+}
+
+impl std::ops::Add for Total {
+    type Output = Total;
+    fn add(self, o: Total) -> Total {
+        Total(self.0 + o.0)
+    }
+}
+
+impl std::ops::Sub for Total {
+    type Output = Total;
+    fn sub(self, o: Total) -> Total {
+        Total(self.0 - o.0)
+    }
+}
+
+impl std::ops::Neg for Total {
+    type Output = Total;
+    fn neg(self) -> Total {
+        Total(-self.0)
+    }
+}
+
+impl std::ops::AddAssign for Total {
+    fn add_assign(&mut self, o: Total) {
+        self.0 += o.0;
+    }
+}
+
+impl std::ops::Add<Money> for Total {
+    type Output = Total;
+    fn add(self, o: Money) -> Total {
+        self + Total::from(o)
+    }
+}
+
+impl std::ops::Sub<Money> for Total {
+    type Output = Total;
+    fn sub(self, o: Money) -> Total {
+        self - Total::from(o)
+    }
+}
+
+impl std::iter::Sum<Money> for Total {
+    fn sum<I: Iterator<Item = Money>>(iter: I) -> Total {
+        iter.fold(Total::ZERO, |acc, m| acc + m)
+    }
+}
+
+impl std::iter::Sum for Total {
+    fn sum<I: Iterator<Item = Total>>(iter: I) -> Total {
+        iter.fold(Total::ZERO, |acc, t| acc + t)
+    }
+}
+
+impl fmt::Display for Total {
+    /// Shortest exact form, as [`Money`]: `1250000`, `0.5`, `-12.34`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let (int, frac) = (abs / 100, abs % 100);
+        match frac {
+            0 => write!(f, "{sign}{int}"),
+            f10 if f10 % 10 == 0 => write!(f, "{sign}{int}.{}", f10 / 10),
+            _ => write!(f, "{sign}{int}.{frac:02}"),
+        }
+    }
+}
+
+impl Serialize for Total {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +377,38 @@ mod tests {
         );
         assert!(Money::parse("-0.01").unwrap().is_negative());
         assert!(!Money::ZERO.is_negative());
+    }
+    #[test]
+    fn totals_hold_far_more_than_one_amount_and_print_like_money() {
+        let cap = Money::parse("999999999999999.99").unwrap();
+        let hundred: Total = std::iter::repeat_n(cap, 100).sum();
+        // 100 × 999,999,999,999,999.99 = 99,999,999,999,999,999.00
+        assert_eq!(hundred.to_string(), "99999999999999999");
+        assert_eq!(hundred.to_minor(), 9_999_999_999_999_999_900);
+        assert_eq!((-hundred).to_string(), "-99999999999999999");
+        assert_eq!(Total::from_minor(-50).to_string(), "-0.5");
+        assert_eq!(Total::from_minor(-1234).to_string(), "-12.34");
+        assert_eq!(Total::from_minor(7).to_string(), "0.07");
+        assert_eq!(Total::ZERO.to_string(), "0");
+        for minor in [0, 1, -1, 10, 150, -99_999, 125_000_000] {
+            assert_eq!(
+                Total::from_minor(minor as i128).to_string(),
+                Money::from_minor(minor).to_string()
+            );
+        }
+        assert_eq!(hundred.to_money(), None);
+        assert_eq!(Total::from(cap).to_money(), Some(cap));
+    }
+
+    #[test]
+    fn percentages_of_totals_are_exact_to_two_decimals() {
+        let t = |m: i128| Total::from_minor(m);
+        assert_eq!(t(20).percent_of(t(100)).unwrap().to_string(), "20");
+        assert_eq!(t(1).percent_of(t(3)).unwrap().to_string(), "33.33");
+        assert_eq!(t(2).percent_of(t(3)).unwrap().to_string(), "66.67");
+        assert_eq!(t(1).percent_of(Total::ZERO), None);
+        // Beyond a 96-bit mantissa: 10^36 of 4 × 10^36 is 25 %.
+        let e36 = 10i128.pow(36);
+        assert_eq!(t(e36).percent_of(t(4 * e36)).unwrap().to_string(), "25");
     }
 }

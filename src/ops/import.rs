@@ -705,7 +705,7 @@ fn import_budgets(
                 &ledger,
             )?;
             report.created += 1;
-        } else if position.allocated == b.amount {
+        } else if position.allocated == crate::domain::money::Total::from(b.amount) {
             report.unchanged += 1;
         } else {
             report.conflict(

@@ -17,9 +17,9 @@ use super::{DbConn, from_db_time, opt_uuid_of, stored, to_db_time, uuid_of};
 use crate::domain::fleet::block::Resource;
 use crate::domain::fleet::booking::BookingStatus;
 use crate::domain::fleet::vehicle::VehicleCategory;
-use crate::domain::money::Money;
+use crate::domain::money::Total;
 use crate::domain::time_range::TimeRange;
-use crate::storage::money::money_of_sum;
+use crate::storage::money::{sum_minor_sql, total_of_sum};
 
 /// Rows per page of every paged read.
 pub const PAGE: i64 = 500;
@@ -540,8 +540,8 @@ pub fn for_each_block<E: From<diesel::result::Error>>(
 struct CostRow {
     #[diesel(sql_type = Text)]
     board_id: String,
-    #[diesel(sql_type = Nullable<diesel::sql_types::BigInt>)]
-    net: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    net: Option<String>,
 }
 
 /// Per board, the trip costs posted to expense accounts with entry dates
@@ -551,10 +551,9 @@ pub fn trip_costs(
     conn: &mut DbConn,
     from: NaiveDate,
     to: NaiveDate,
-) -> QueryResult<HashMap<Uuid, Money>> {
-    let q = diesel::sql_query(
-        "SELECT jl.board_id AS board_id, \
-                CAST(SUM(jl.debit_minor - jl.credit_minor) AS BIGINT) AS net \
+) -> QueryResult<HashMap<Uuid, Total>> {
+    let q = diesel::sql_query(format!(
+        "SELECT jl.board_id AS board_id, {} AS net \
          FROM journal_lines jl \
          JOIN journal_entries je ON je.id = jl.entry_id \
          JOIN accounts a ON a.id = jl.account_id \
@@ -562,7 +561,8 @@ pub fn trip_costs(
          WHERE a.kind = 'expense' AND jl.entry_date BETWEEN $1 AND $2 \
            AND (je.source = 'trip' OR (je.source = 'reversal' AND orig.source = 'trip')) \
          GROUP BY jl.board_id",
-    )
+        sum_minor_sql("jl.debit_minor - jl.credit_minor")
+    ))
     .bind::<Date, _>(from)
     .bind::<Date, _>(to);
     let rows: Vec<CostRow> = match conn {
@@ -570,7 +570,7 @@ pub fn trip_costs(
         DbConn::Postgres(c) => q.load(c)?,
     };
     rows.into_iter()
-        .map(|r| Ok((uuid_of(&r.board_id)?, money_of_sum(r.net))))
+        .map(|r| Ok((uuid_of(&r.board_id)?, total_of_sum(r.net)?)))
         .collect()
 }
 

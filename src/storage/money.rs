@@ -1,9 +1,13 @@
-//! Money columns: `BIGINT` counts of hundredths of a đồng.
+//! Money columns: `BIGINT` counts of hundredths of a đồng, and their sums.
 //!
-//! `SUM()` of a BIGINT is exact on both backends, but PostgreSQL returns it as
-//! NUMERIC, which the two-backend connection cannot read without going through
-//! floats. [`sum_minor`] therefore casts the sum back to BIGINT in SQL: exact,
-//! and an overflow is an error rather than a wrong number.
+//! A single amount is capped well inside a BIGINT, but a sum of many is
+//! not: `SUM()` of a BIGINT is NUMERIC on PostgreSQL, which the two-backend
+//! connection cannot read without floats, and raises "integer overflow" on
+//! SQLite. A sum is therefore taken in two parts that can never overflow —
+//! the billions of hundredths (`x / 10^9`, at most 10^8 per row) and the
+//! rest (`x % 10^9`, under 10^9 per row); both backends truncate towards
+//! zero, so `x = high × 10^9 + low` exactly — and read back as the text
+//! `high:low`, combined into a [`Total`] (128 bits) in Rust.
 
 use diesel::QueryResult;
 use diesel::backend::Backend;
@@ -11,11 +15,24 @@ use diesel::expression::{
     AppearsOnTable, Expression, SelectableExpression, ValidGrouping, is_aggregate,
 };
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Nullable};
+use diesel::result::Error as DieselError;
+use diesel::sql_types::{BigInt, Nullable, Text};
 
-use crate::domain::money::Money;
+use crate::domain::money::Total;
 
-/// `CAST(SUM(expr) AS BIGINT)`; `NULL` over no rows.
+/// The split of [`sum_minor`]: hundredths per unit of the high part.
+const SPLIT: i128 = 1_000_000_000;
+
+/// The SQL of an exact sum of the BIGINT expression `expr`, for
+/// hand-written queries: a nullable text read with [`total_of_sum`].
+pub fn sum_minor_sql(expr: &str) -> String {
+    format!(
+        "(CAST(SUM(({expr}) / 1000000000) AS TEXT) || ':' || CAST(SUM(({expr}) % 1000000000) AS TEXT))"
+    )
+}
+
+/// The exact sum of `expr` as `high:low` text; `NULL` over no rows. Read it
+/// with [`total_of_sum`].
 pub fn sum_minor<E>(expr: E) -> SumMinor<E>
 where
     E: Expression<SqlType = BigInt>,
@@ -27,7 +44,7 @@ where
 pub struct SumMinor<E>(E);
 
 impl<E: Expression<SqlType = BigInt>> Expression for SumMinor<E> {
-    type SqlType = Nullable<BigInt>;
+    type SqlType = Nullable<Text>;
 }
 
 impl<E, DB> QueryFragment<DB> for SumMinor<E>
@@ -36,9 +53,11 @@ where
     E: QueryFragment<DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql("CAST(SUM(");
+        out.push_sql("(CAST(SUM((");
         self.0.walk_ast(out.reborrow())?;
-        out.push_sql(") AS BIGINT)");
+        out.push_sql(") / 1000000000) AS TEXT) || ':' || CAST(SUM((");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(") % 1000000000) AS TEXT))");
         Ok(())
     }
 }
@@ -54,7 +73,50 @@ impl<E: SelectableExpression<QS>, QS> SelectableExpression<QS> for SumMinor<E> w
 {
 }
 
-/// A stored sum (or `NULL` over no rows) as money: no rows sum to zero.
-pub fn money_of_sum(sum: Option<i64>) -> Money {
-    Money::from_minor(sum.unwrap_or(0))
+/// A stored sum (or `NULL` over no rows, which sums to zero) as a total.
+pub fn total_of_sum(sum: Option<String>) -> QueryResult<Total> {
+    let Some(text) = sum else {
+        return Ok(Total::ZERO);
+    };
+    parse_split(&text).map(Total::from_minor).ok_or_else(|| {
+        DieselError::DeserializationError(format!("not a split sum of money: {text:?}").into())
+    })
+}
+
+fn parse_split(text: &str) -> Option<i128> {
+    let (high, low) = text.split_once(':')?;
+    // PostgreSQL's NUMERIC sums of integers print without decimals; accept
+    // a zero fraction all the same.
+    let int = |s: &str| -> Option<i128> {
+        let s = s.trim();
+        let s = match s.split_once('.') {
+            Some((i, f)) if f.bytes().all(|b| b == b'0') => i,
+            Some(_) => return None,
+            None => s,
+        };
+        s.parse().ok()
+    };
+    int(high)?.checked_mul(SPLIT)?.checked_add(int(low)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_split_sum_reads_back_exactly() {
+        assert_eq!(parse_split("0:0"), Some(0));
+        // 100 amounts of 99,999,999,999,999,999 hundredths: each is
+        // 99,999,999 × 10^9 + 999,999,999.
+        assert_eq!(
+            parse_split("9999999900:99999999900"),
+            Some(9_999_999_999_999_999_900)
+        );
+        assert_eq!(parse_split("-3:-5"), Some(-3_000_000_005));
+        assert_eq!(parse_split("2.0:-7"), Some(1_999_999_993));
+        assert_eq!(parse_split("1"), None);
+        assert_eq!(parse_split("1.5:0"), None);
+        assert!(total_of_sum(Some("x:1".into())).is_err());
+        assert_eq!(total_of_sum(None).unwrap(), Total::ZERO);
+    }
 }

@@ -277,8 +277,8 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     }
     // The trial balance balances and matches the model per account.
     let tb = reports::trial_balance(&mut w.conn, FiscalYear::of(today).first_day(), today).unwrap();
-    let debits: i64 = tb.iter().map(|r| r.debit.to_minor()).sum();
-    let credits: i64 = tb.iter().map(|r| r.credit.to_minor()).sum();
+    let debits: i128 = tb.iter().map(|r| r.debit.to_minor()).sum();
+    let credits: i128 = tb.iter().map(|r| r.credit.to_minor()).sum();
     prop_assert_eq!(debits, credits);
     for (code, id) in &w.accounts {
         let net = tb
@@ -287,7 +287,7 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             .map_or(0, |r| r.debit.to_minor() - r.credit.to_minor());
         prop_assert_eq!(
             net,
-            m.balance.get(code).copied().unwrap_or(0),
+            i128::from(m.balance.get(code).copied().unwrap_or(0)),
             "account {}",
             code
         );
@@ -306,8 +306,14 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     r.position.available().to_minor(),
                 )
             });
-            prop_assert_eq!(allocated, m.allocated.get(&(b, l)).copied().unwrap_or(0));
-            prop_assert_eq!(spent, m.spent.get(&(b, l)).copied().unwrap_or(0));
+            prop_assert_eq!(
+                allocated,
+                i128::from(m.allocated.get(&(b, l)).copied().unwrap_or(0))
+            );
+            prop_assert_eq!(
+                spent,
+                i128::from(m.spent.get(&(b, l)).copied().unwrap_or(0))
+            );
             prop_assert_eq!(available, allocated - spent);
             if l == 0 {
                 prop_assert!(available >= 0, "a stop line went below zero: {}", available);

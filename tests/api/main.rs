@@ -17,6 +17,7 @@ mod fleet;
 mod fleet_reports;
 mod helpers;
 mod imports;
+mod large_sums;
 mod ledger;
 mod ledger_properties;
 mod operations;

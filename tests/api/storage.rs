@@ -3,8 +3,8 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use sharedoffice::domain::money::Money;
-use sharedoffice::storage::money::{money_of_sum, sum_minor};
+use sharedoffice::domain::money::{Money, Total};
+use sharedoffice::storage::money::{sum_minor, total_of_sum};
 use sharedoffice::storage::{self, run_migrations};
 
 use crate::helpers::{TestDb, spawn_app};
@@ -52,23 +52,23 @@ fn money_round_trips_and_sums_exactly() {
 
     // By hand: 0.01 + 123456789012.99 = 123456789013.00; − 5.25 − 0.01 = 123456789007.74;
     // + 0.1 + 0.2 = 123456789008.04 (exactly: no binary-float 0.30000000000000004).
-    let total: Option<i64> = money_probe::table
+    let total: Option<String> = money_probe::table
         .select(sum_minor(money_probe::amount_minor))
         .first(&mut conn)
         .unwrap();
-    assert_eq!(money_of_sum(total).to_string(), "123456789008.04");
-    let negatives: Option<i64> = money_probe::table
+    assert_eq!(total_of_sum(total).unwrap().to_string(), "123456789008.04");
+    let negatives: Option<String> = money_probe::table
         .filter(money_probe::amount_minor.lt(0))
         .select(sum_minor(money_probe::amount_minor))
         .first(&mut conn)
         .unwrap();
-    assert_eq!(money_of_sum(negatives).to_string(), "-5.26");
-    let none: Option<i64> = money_probe::table
+    assert_eq!(total_of_sum(negatives).unwrap().to_string(), "-5.26");
+    let none: Option<String> = money_probe::table
         .filter(money_probe::id.gt(100))
         .select(sum_minor(money_probe::amount_minor))
         .first(&mut conn)
         .unwrap();
-    assert_eq!(money_of_sum(none), Money::ZERO);
+    assert_eq!(total_of_sum(none).unwrap(), Total::ZERO);
 
     // More precision than stored is refused, never rounded.
     assert_eq!(
@@ -78,7 +78,7 @@ fn money_round_trips_and_sums_exactly() {
 }
 
 #[test]
-fn a_sum_too_large_for_the_column_is_an_error_not_a_wrong_number() {
+fn a_sum_beyond_the_column_type_is_read_exactly() {
     let db = TestDb::fresh();
     let mut conn = db.connect();
     conn.batch_execute(
@@ -94,10 +94,26 @@ fn a_sum_too_large_for_the_column_is_an_error_not_a_wrong_number() {
             .execute(&mut conn)
             .unwrap();
     }
-    let total: QueryResult<Option<i64>> = money_probe::table
+    // 2 × 2^62 = 2^63 = 9,223,372,036,854,775,808 hundredths: one more
+    // than a BIGINT holds, read back exactly all the same.
+    let total: Option<String> = money_probe::table
         .select(sum_minor(money_probe::amount_minor))
-        .first(&mut conn);
-    assert!(total.is_err(), "overflowing sum must fail, got {total:?}");
+        .first(&mut conn)
+        .unwrap();
+    let total = total_of_sum(total).unwrap();
+    assert_eq!(total.to_minor(), 9_223_372_036_854_775_808);
+    assert_eq!(total.to_string(), "92233720368547758.08");
+    // And as far below zero.
+    conn.batch_execute("UPDATE money_probe SET amount_minor = -amount_minor")
+        .unwrap();
+    let total: Option<String> = money_probe::table
+        .select(sum_minor(money_probe::amount_minor))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(
+        total_of_sum(total).unwrap().to_string(),
+        "-92233720368547758.08"
+    );
 }
 
 #[test]

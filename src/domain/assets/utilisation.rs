@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{AssetStatus, RequestKind};
-use crate::domain::money::Money;
+use crate::domain::money::{Money, Total};
 
 /// An asset as the report sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,8 +63,8 @@ pub struct Tally {
     pub in_use: u32,
     pub idle: u32,
     pub under_repair: u32,
-    pub idle_original_cost: Money,
-    pub idle_remaining: Money,
+    pub idle_original_cost: Total,
+    pub idle_remaining: Total,
     pub open_requests: u32,
     /// Open requests of the board that got a suggestion.
     pub matched_requests: u32,
@@ -78,18 +78,12 @@ impl Tally {
         self.in_use += other.in_use;
         self.idle += other.idle;
         self.under_repair += other.under_repair;
-        self.idle_original_cost = plus(self.idle_original_cost, other.idle_original_cost);
-        self.idle_remaining = plus(self.idle_remaining, other.idle_remaining);
+        self.idle_original_cost += other.idle_original_cost;
+        self.idle_remaining += other.idle_remaining;
         self.open_requests += other.open_requests;
         self.matched_requests += other.matched_requests;
         self.offered += other.offered;
     }
-}
-
-/// Money sums of a register stay far below the range of the stored
-/// hundredths (about 9 × 10^14 đồng); saturate rather than wrap.
-fn plus(a: Money, b: Money) -> Money {
-    Money::from_minor(a.to_minor().saturating_add(b.to_minor()))
 }
 
 /// How a suggestion was found.
@@ -202,8 +196,9 @@ pub fn tally(
             AssetStatus::UnderRepair => e.under_repair += 1,
             AssetStatus::Idle => {
                 e.idle += 1;
-                e.idle_original_cost = plus(e.idle_original_cost, a.original_cost);
-                e.idle_remaining = plus(e.idle_remaining, a.remaining);
+                // Sums of many amounts: exact, whatever the register holds.
+                e.idle_original_cost = e.idle_original_cost + a.original_cost;
+                e.idle_remaining = e.idle_remaining + a.remaining;
             }
         }
         e.assets += 1;
@@ -402,8 +397,8 @@ mod tests {
             (x.assets, x.in_use, x.idle, x.under_repair, x.offered),
             (3, 1, 1, 1, 1)
         );
-        assert_eq!(x.idle_remaining, Money::from_minor(30_000));
-        assert_eq!(x.idle_original_cost, Money::from_minor(100_000_000));
+        assert_eq!(x.idle_remaining, Total::from_minor(30_000));
+        assert_eq!(x.idle_original_cost, Total::from_minor(100_000_000));
         let y = &t[&(id(Y), id(PROJECTOR))];
         assert_eq!((y.assets, y.open_requests, y.matched_requests), (0, 1, 1));
         let total = board_total(t.values());

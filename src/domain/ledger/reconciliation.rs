@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::domain::ParseError;
 use crate::domain::ledger::period::Period;
 use crate::domain::ledger::statement::{RowError, StatementRow};
-use crate::domain::money::Money;
+use crate::domain::money::{Money, Total};
 
 /// How many days a statement line and a ledger movement may lie apart for
 /// the automatic matching.
@@ -118,16 +118,16 @@ pub struct Workpaper {
     pub notes: HashMap<Uuid, String>,
 }
 
-fn total<'a>(amounts: impl Iterator<Item = &'a Money>) -> Money {
-    amounts.fold(Money::ZERO, |acc, m| acc.checked_add(*m).unwrap_or(acc))
+fn total<'a>(amounts: impl Iterator<Item = &'a Money>) -> Total {
+    amounts.copied().sum()
 }
 
 impl Workpaper {
-    pub fn statement_total(&self) -> Money {
+    pub fn statement_total(&self) -> Total {
         total(self.lines.iter().map(|l| &l.amount))
     }
 
-    pub fn ledger_total(&self) -> Money {
+    pub fn ledger_total(&self) -> Total {
         total(self.movements.iter().map(|m| &m.amount))
     }
 
@@ -310,8 +310,8 @@ mod tests {
             }],
             notes: HashMap::new(),
         };
-        assert_eq!(w.statement_total(), Money::from_minor(393));
-        assert_eq!(w.ledger_total(), Money::from_minor(800));
+        assert_eq!(w.statement_total(), Total::from_minor(393));
+        assert_eq!(w.ledger_total(), Total::from_minor(800));
         assert_eq!(w.pairs().len(), 1);
         assert_eq!(w.unmatched_lines().len(), 2);
         let lines: Vec<i32> = w.unexplained_lines().iter().map(|l| l.row).collect();

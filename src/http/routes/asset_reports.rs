@@ -53,10 +53,10 @@ report_row! {
         pub idle_percent: Option<String>,
         /// Original cost (nguyên giá) of the idle assets.
         #[schema(value_type = Option<String>, example = "24000000")]
-        pub idle_original_cost: Option<Money>,
+        pub idle_original_cost: Option<crate::domain::money::Total>,
         /// Original cost less accumulated wear of the idle assets.
         #[schema(value_type = Option<String>, example = "19200000")]
-        pub idle_remaining_value: Option<Money>,
+        pub idle_remaining_value: Option<crate::domain::money::Total>,
         /// Procurement and transfer_in requests submitted or approved.
         pub open_requests: Option<u32>,
         /// Open requests of the board with a suggested idle asset.

@@ -14,7 +14,7 @@ use crate::domain::access::BoardScope;
 use crate::domain::ledger::account::AccountCode;
 use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::period::FiscalYear;
-use crate::domain::money::Money;
+use crate::domain::money::{Money, Total};
 use crate::domain::page::PageLimit;
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::guard::{Auth, BudgetReaders, LedgerReaders};
@@ -37,16 +37,16 @@ pub struct BudgetExecutionRow {
     /// stop, warn or ignore.
     pub control: String,
     #[schema(value_type = String)]
-    pub allocated: Money,
+    pub allocated: Total,
     /// Reserved by approved requests not yet settled.
     #[schema(value_type = String)]
-    pub committed: Money,
+    pub committed: Total,
     /// Posted to expense accounts.
     #[schema(value_type = String)]
-    pub spent: Money,
+    pub spent: Total,
     /// allocated − committed − spent.
     #[schema(value_type = String)]
-    pub available: Money,
+    pub available: Total,
     /// spent ÷ allocated × 100, two decimals; empty when nothing is allocated.
     #[schema(example = "42.5")]
     pub execution_percent: Option<String>,
@@ -184,17 +184,17 @@ pub struct TrialBalanceRow {
     pub account_name: String,
     pub kind: String,
     #[schema(value_type = String)]
-    pub opening_debit: Money,
+    pub opening_debit: Total,
     #[schema(value_type = String)]
-    pub opening_credit: Money,
+    pub opening_credit: Total,
     #[schema(value_type = String)]
-    pub debit: Money,
+    pub debit: Total,
     #[schema(value_type = String)]
-    pub credit: Money,
+    pub credit: Total,
     #[schema(value_type = String)]
-    pub closing_debit: Money,
+    pub closing_debit: Total,
     #[schema(value_type = String)]
-    pub closing_credit: Money,
+    pub closing_credit: Total,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -239,16 +239,16 @@ fn range(
     Ok((from, to))
 }
 
-fn sides(net: Money) -> (Money, Money) {
+fn sides(net: Total) -> (Total, Total) {
     if net.is_negative() {
-        (Money::ZERO, Money::from_minor(-net.to_minor()))
+        (Total::ZERO, -net)
     } else {
-        (net, Money::ZERO)
+        (net, Total::ZERO)
     }
 }
 
-fn add(a: Money, b: Money) -> Money {
-    a.checked_add(b).unwrap_or(a)
+fn add(a: Total, b: Total) -> Total {
+    a + b
 }
 
 /// Trial balance for a date range: per account the opening balance, the
@@ -290,19 +290,18 @@ pub async fn trial_balance(
         account: "total".into(),
         account_name: String::new(),
         kind: String::new(),
-        opening_debit: Money::ZERO,
-        opening_credit: Money::ZERO,
-        debit: Money::ZERO,
-        credit: Money::ZERO,
-        closing_debit: Money::ZERO,
-        closing_credit: Money::ZERO,
+        opening_debit: Total::ZERO,
+        opening_credit: Total::ZERO,
+        debit: Total::ZERO,
+        credit: Total::ZERO,
+        closing_debit: Total::ZERO,
+        closing_credit: Total::ZERO,
     };
     let mut rows = Vec::new();
     for a in &chart {
         let Some(r) = by_id.get(&a.id) else { continue };
         let (opening_debit, opening_credit) = sides(r.opening);
-        let closing =
-            Money::from_minor(r.opening.to_minor() + r.debit.to_minor() - r.credit.to_minor());
+        let closing = r.opening + r.debit - r.credit;
         let (closing_debit, closing_credit) = sides(closing);
         let row = TrialBalanceRow {
             account: a.code.as_str().to_owned(),
@@ -354,7 +353,7 @@ pub struct AccountLedgerLine {
     pub credit: Money,
     /// Running balance, debits less credits.
     #[schema(value_type = String)]
-    pub balance: Money,
+    pub balance: Total,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -364,7 +363,7 @@ pub struct AccountLedger {
     pub to: NaiveDate,
     /// Debits less credits before this page's first line.
     #[schema(value_type = String)]
-    pub balance_before: Money,
+    pub balance_before: Total,
     pub lines: Vec<AccountLedgerLine>,
     pub next_cursor: Option<String>,
 }
@@ -463,8 +462,7 @@ pub async fn account_ledger(
     let rows: Vec<AccountLedgerLine> = lines
         .into_iter()
         .map(|l| {
-            balance =
-                Money::from_minor(balance.to_minor() + l.debit.to_minor() - l.credit.to_minor());
+            balance = balance + l.debit - l.credit;
             AccountLedgerLine {
                 date: l.date,
                 entry_id: l.entry_id,

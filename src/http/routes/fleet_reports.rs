@@ -16,7 +16,7 @@ use crate::clock;
 use crate::domain::ParseError;
 use crate::domain::board::BoardCode;
 use crate::domain::fleet::vehicle::VehicleCategory;
-use crate::domain::money::Money;
+
 use crate::domain::user::Role;
 use crate::domain::utilisation::buckets::{Balance, BucketSize, Thresholds};
 use crate::domain::utilisation::calendar::weekday_name;
@@ -1076,7 +1076,7 @@ report_row! {
         pub km: i64,
         /// Trip costs charged in the ledger, dated in the period, less reversals.
         #[schema(value_type = String, example = "1048391.25")]
-        pub cost: Money,
+        pub cost: crate::domain::money::Total,
         /// Active vehicles it brought to the pool (origin_board).
         pub own_vehicles: u32,
         /// Active drivers it brought to the pool.

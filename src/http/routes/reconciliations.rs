@@ -125,10 +125,10 @@ pub struct ReconciliationSummary {
     pub status: String,
     /// Sum of the statement's lines (money in positive).
     #[schema(value_type = String)]
-    pub statement_total: Money,
+    pub statement_total: crate::domain::money::Total,
     /// Sum of the account's movements dated in the period (debit − credit).
     #[schema(value_type = String)]
-    pub ledger_total: Money,
+    pub ledger_total: crate::domain::money::Total,
     pub counts: ReconciliationCounts,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,

@@ -106,11 +106,33 @@ pub fn run(
             worn.push((a, w));
         }
     }
-    let mut by_board: std::collections::BTreeMap<Uuid, i64> = Default::default();
+    // Summed wide: a year's wear of many assets can exceed what one
+    // posting (and the run's total) may carry, which is refused in words.
+    let mut by_board: std::collections::BTreeMap<Uuid, crate::domain::money::Total> =
+        Default::default();
     for (a, w) in &worn {
-        *by_board.entry(a.custodian_board_id).or_default() += w.to_minor();
+        *by_board.entry(a.custodian_board_id).or_default() += (*w).into();
     }
-    let total = Money::from_minor(by_board.values().sum());
+    let wide: crate::domain::money::Total = by_board.values().copied().sum();
+    let total = wide.to_money().ok_or_else(|| {
+        OpError::conflict(
+            "amount_out_of_range",
+            format!(
+                "The wear of {} for {} comes to {wide} đồng, more than one posting can carry \
+                 (999,999,999,999,999.99 đồng); check the assets' original costs.",
+                year.get(),
+                if by_board.len() == 1 {
+                    "one board"
+                } else {
+                    "all boards"
+                },
+            ),
+        )
+    })?;
+    let by_board: std::collections::BTreeMap<Uuid, i64> = by_board
+        .into_iter()
+        .map(|(b, t)| (b, t.to_minor() as i64))
+        .collect();
     let mut entry_id = None;
     if total.to_minor() > 0 {
         let code = BudgetLineCode::parse(WEAR_BUDGET_LINE)

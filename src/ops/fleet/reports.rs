@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::domain::fleet::booking::BookingStatus;
 use crate::domain::fleet::driver::{Driver, DriverStatus};
 use crate::domain::fleet::vehicle::{Vehicle, VehicleCategory, VehicleStatus};
-use crate::domain::money::Money;
+use crate::domain::money::Total;
 use crate::domain::utilisation::buckets::{self, Balance, BucketSize, Thresholds};
 use crate::domain::utilisation::calendar::WorkingCalendar;
 use crate::domain::utilisation::intervals::IntervalSet;
@@ -828,7 +828,7 @@ pub struct BoardLine {
     /// Of served trips starting in the period.
     pub km: i64,
     /// Trip costs in the ledger dated in the period, less reversals.
-    pub cost: Money,
+    pub cost: Total,
     /// Active vehicles and drivers it brought to the pool.
     pub own_vehicles: u32,
     pub own_drivers: u32,
@@ -861,7 +861,7 @@ pub fn board_usage(
                         waiting: 0,
                         hours: 0,
                         km: 0,
-                        cost: Money::ZERO,
+                        cost: Total::ZERO,
                         own_vehicles: 0,
                         own_drivers: 0,
                         peak_need: 0,
@@ -938,7 +938,7 @@ pub fn board_usage(
         line.peak_need = peak.count;
         line.peak_from = (peak.count > 0).then(|| instant(peak.from));
         line.peak_to = (peak.count > 0).then(|| instant(peak.to));
-        line.cost = costs.get(b).copied().unwrap_or(Money::ZERO);
+        line.cost = costs.get(b).copied().unwrap_or(Total::ZERO);
         sink(line)?;
     }
     Ok(())

@@ -9,7 +9,7 @@ use super::LedgerContext;
 use crate::domain::ledger::budget::{self, Position, Shortfall, Verdict};
 use crate::domain::ledger::budget_line::{BudgetLine, Control};
 use crate::domain::ledger::period::FiscalYear;
-use crate::domain::money::Money;
+use crate::domain::money::{Money, Total};
 use crate::ops::OpError;
 use crate::storage::DbConn;
 use crate::storage::ledger::commitments::{self, CommitmentSource, NewCommitment};
@@ -24,17 +24,17 @@ pub struct BudgetShortfall {
     pub board_id: Uuid,
     pub fiscal_year: i32,
     #[schema(value_type = String)]
-    pub allocated: Money,
+    pub allocated: Total,
     #[schema(value_type = String)]
-    pub committed: Money,
+    pub committed: Total,
     #[schema(value_type = String)]
-    pub spent: Money,
+    pub spent: Total,
     #[schema(value_type = String)]
-    pub available: Money,
+    pub available: Total,
     #[schema(value_type = String)]
     pub requested: Money,
     #[schema(value_type = String)]
-    pub shortfall: Money,
+    pub shortfall: Total,
 }
 
 impl BudgetShortfall {

@@ -153,14 +153,8 @@ pub fn allocate(
     budget_lines::lock(conn, line.id)?;
     let position = positions::position(conn, n.fiscal_year, n.board_id, line.id)?;
     if n.amount.is_negative() {
-        let new_allocated = position
-            .allocated
-            .checked_add(n.amount)
-            .unwrap_or(Money::ZERO);
-        let used = position
-            .committed
-            .checked_add(position.spent)
-            .unwrap_or(Money::ZERO);
+        let new_allocated = position.allocated + n.amount;
+        let used = position.committed + position.spent;
         if new_allocated.is_negative() || new_allocated < used {
             return Err(OpError::conflict(
                 "allocation_below_use",

@@ -155,11 +155,7 @@ pub fn start(
     let pairs = auto_match(&statement, &ledger, WINDOW_DAYS);
     store::insert_matches(conn, id, &pairs, MatchMethod::Auto, ctx.now)?;
     let r = store::find(conn, id)?.ok_or_else(|| OpError::NotFound("reconciliation".into()))?;
-    let total = rows
-        .iter()
-        .fold(crate::domain::money::Money::ZERO, |acc, r| {
-            acc.checked_add(r.amount).unwrap_or(acc)
-        });
+    let total: crate::domain::money::Total = rows.iter().map(|r| r.amount).sum();
     record(
         conn,
         actor,

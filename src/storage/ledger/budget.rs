@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::domain::ledger::budget::Position;
 use crate::domain::ledger::period::FiscalYear;
 use crate::storage::DbConn;
-use crate::storage::money::{money_of_sum, sum_minor};
+use crate::storage::money::{sum_minor, total_of_sum};
 use crate::storage::schema::{accounts, allocations, commitments, journal_lines};
 
 pub fn position(
@@ -18,13 +18,13 @@ pub fn position(
 ) -> QueryResult<Position> {
     let board = board_id.to_string();
     let line = budget_line_id.to_string();
-    let allocated: Option<i64> = allocations::table
+    let allocated: Option<String> = allocations::table
         .filter(allocations::fiscal_year.eq(year.get()))
         .filter(allocations::board_id.eq(&board))
         .filter(allocations::budget_line_id.eq(&line))
         .select(sum_minor(allocations::amount_minor))
         .first(conn)?;
-    let committed: Option<i64> = commitments::table
+    let committed: Option<String> = commitments::table
         .filter(commitments::fiscal_year.eq(year.get()))
         .filter(commitments::board_id.eq(&board))
         .filter(commitments::budget_line_id.eq(&line))
@@ -34,7 +34,7 @@ pub fn position(
     let expense_accounts = accounts::table
         .filter(accounts::kind.eq("expense"))
         .select(accounts::id);
-    let (debits, credits): (Option<i64>, Option<i64>) = journal_lines::table
+    let (debits, credits): (Option<String>, Option<String>) = journal_lines::table
         .filter(journal_lines::budget_line_id.eq(&line))
         .filter(journal_lines::board_id.eq(&board))
         .filter(journal_lines::entry_date.between(year.first_day(), year.last_day()))
@@ -45,8 +45,8 @@ pub fn position(
         ))
         .first(conn)?;
     Ok(Position {
-        allocated: money_of_sum(allocated),
-        committed: money_of_sum(committed),
-        spent: money_of_sum(Some(debits.unwrap_or(0) - credits.unwrap_or(0))),
+        allocated: total_of_sum(allocated)?,
+        committed: total_of_sum(committed)?,
+        spent: total_of_sum(debits)? - total_of_sum(credits)?,
     })
 }

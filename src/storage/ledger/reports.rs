@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::domain::ledger::budget::Position;
 use crate::domain::ledger::period::FiscalYear;
-use crate::domain::money::Money;
-use crate::storage::money::money_of_sum;
+use crate::domain::money::{Money, Total};
+use crate::storage::money::{sum_minor, sum_minor_sql, total_of_sum};
 use crate::storage::schema::{allocations, commitments};
 use crate::storage::{DbConn, uuid_of};
 
@@ -30,8 +30,8 @@ struct SpentRow {
     board_id: String,
     #[diesel(sql_type = Text)]
     budget_line_id: String,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    net: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    net: Option<String>,
 }
 
 /// Allocated, committed and spent per board × budget line in `year`,
@@ -53,7 +53,7 @@ pub fn budget_execution(
         .select((
             allocations::board_id,
             allocations::budget_line_id,
-            crate::storage::money::sum_minor(allocations::amount_minor),
+            sum_minor(allocations::amount_minor),
         ))
         .into_boxed();
     if let Some(b) = &board_s {
@@ -62,8 +62,8 @@ pub fn budget_execution(
     if let Some(l) = &line_s {
         q = q.filter(allocations::budget_line_id.eq(l.clone()));
     }
-    for (b, l, sum) in q.load::<(String, String, Option<i64>)>(conn)? {
-        rows.entry((b, l)).or_default().allocated = money_of_sum(sum);
+    for (b, l, sum) in q.load::<(String, String, Option<String>)>(conn)? {
+        rows.entry((b, l)).or_default().allocated = total_of_sum(sum)?;
     }
 
     let mut q = commitments::table
@@ -73,7 +73,7 @@ pub fn budget_execution(
         .select((
             commitments::board_id,
             commitments::budget_line_id,
-            crate::storage::money::sum_minor(commitments::amount_minor),
+            sum_minor(commitments::amount_minor),
         ))
         .into_boxed();
     if let Some(b) = &board_s {
@@ -82,18 +82,18 @@ pub fn budget_execution(
     if let Some(l) = &line_s {
         q = q.filter(commitments::budget_line_id.eq(l.clone()));
     }
-    for (b, l, sum) in q.load::<(String, String, Option<i64>)>(conn)? {
-        rows.entry((b, l)).or_default().committed = money_of_sum(sum);
+    for (b, l, sum) in q.load::<(String, String, Option<String>)>(conn)? {
+        rows.entry((b, l)).or_default().committed = total_of_sum(sum)?;
     }
 
-    let spent = diesel::sql_query(
-        "SELECT jl.board_id AS board_id, jl.budget_line_id AS budget_line_id, \
-                CAST(SUM(jl.debit_minor - jl.credit_minor) AS BIGINT) AS net \
+    let spent = diesel::sql_query(format!(
+        "SELECT jl.board_id AS board_id, jl.budget_line_id AS budget_line_id, {} AS net \
          FROM journal_lines jl JOIN accounts a ON a.id = jl.account_id \
          WHERE a.kind = 'expense' AND jl.entry_date BETWEEN $1 AND $2 \
            AND ($3 IS NULL OR jl.board_id = $3) AND ($4 IS NULL OR jl.budget_line_id = $4) \
          GROUP BY jl.budget_line_id, jl.board_id",
-    )
+        sum_minor_sql("jl.debit_minor - jl.credit_minor")
+    ))
     .bind::<Date, _>(year.first_day())
     .bind::<Date, _>(year.last_day())
     .bind::<Nullable<Text>, _>(board_s.clone())
@@ -105,7 +105,7 @@ pub fn budget_execution(
     for r in spent {
         rows.entry((r.board_id, r.budget_line_id))
             .or_default()
-            .spent = money_of_sum(r.net);
+            .spent = total_of_sum(r.net)?;
     }
     rows.into_iter()
         .map(|((b, l), position)| {
@@ -123,21 +123,21 @@ pub fn budget_execution(
 pub struct BalanceRow {
     pub account_id: Uuid,
     /// Debits less credits before the range.
-    pub opening: Money,
-    pub debit: Money,
-    pub credit: Money,
+    pub opening: Total,
+    pub debit: Total,
+    pub credit: Total,
 }
 
 #[derive(QueryableByName)]
 struct TbRow {
     #[diesel(sql_type = Text)]
     account_id: String,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    opening: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    debit: Option<i64>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    credit: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    opening: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    debit: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    credit: Option<String>,
 }
 
 /// Per account: the balance before `from` and the debits and credits from
@@ -147,13 +147,13 @@ pub fn trial_balance(
     from: NaiveDate,
     to: NaiveDate,
 ) -> QueryResult<Vec<BalanceRow>> {
-    let q = diesel::sql_query(
-        "SELECT account_id, \
-                CAST(SUM(CASE WHEN entry_date < $1 THEN debit_minor - credit_minor ELSE 0 END) AS BIGINT) AS opening, \
-                CAST(SUM(CASE WHEN entry_date >= $1 THEN debit_minor ELSE 0 END) AS BIGINT) AS debit, \
-                CAST(SUM(CASE WHEN entry_date >= $1 THEN credit_minor ELSE 0 END) AS BIGINT) AS credit \
+    let q = diesel::sql_query(format!(
+        "SELECT account_id, {} AS opening, {} AS debit, {} AS credit \
          FROM journal_lines WHERE entry_date <= $2 GROUP BY account_id",
-    )
+        sum_minor_sql("CASE WHEN entry_date < $1 THEN debit_minor - credit_minor ELSE 0 END"),
+        sum_minor_sql("CASE WHEN entry_date >= $1 THEN debit_minor ELSE 0 END"),
+        sum_minor_sql("CASE WHEN entry_date >= $1 THEN credit_minor ELSE 0 END"),
+    ))
     .bind::<Date, _>(from)
     .bind::<Date, _>(to);
     let rows: Vec<TbRow> = match conn {
@@ -164,9 +164,9 @@ pub fn trial_balance(
         .map(|r| {
             Ok(BalanceRow {
                 account_id: uuid_of(&r.account_id)?,
-                opening: money_of_sum(r.opening),
-                debit: money_of_sum(r.debit),
-                credit: money_of_sum(r.credit),
+                opening: total_of_sum(r.opening)?,
+                debit: total_of_sum(r.debit)?,
+                credit: total_of_sum(r.credit)?,
             })
         })
         .collect()
@@ -210,8 +210,8 @@ struct LedgerRow {
 
 #[derive(QueryableByName)]
 struct SumRow {
-    #[diesel(sql_type = Nullable<BigInt>)]
-    net: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    net: Option<String>,
 }
 
 /// Debits less credits of `account` before `from`, plus those of the range
@@ -221,16 +221,17 @@ pub fn balance_before(
     account: Uuid,
     from: NaiveDate,
     after: Option<(NaiveDate, Uuid)>,
-) -> QueryResult<Money> {
+) -> QueryResult<Total> {
     let (cursor_date, cursor_id) = match after {
         Some((d, id)) => (Some(d), Some(id.to_string())),
         None => (None, None),
     };
-    let q = diesel::sql_query(
-        "SELECT CAST(SUM(debit_minor - credit_minor) AS BIGINT) AS net FROM journal_lines \
+    let q = diesel::sql_query(format!(
+        "SELECT {} AS net FROM journal_lines \
          WHERE account_id = $1 AND (entry_date < $2 OR ($3 IS NOT NULL AND entry_date >= $2 \
                AND (entry_date < $3 OR (entry_date = $3 AND id <= $4))))",
-    )
+        sum_minor_sql("debit_minor - credit_minor")
+    ))
     .bind::<Text, _>(account.to_string())
     .bind::<Date, _>(from)
     .bind::<Nullable<Date>, _>(cursor_date)
@@ -239,7 +240,7 @@ pub fn balance_before(
         DbConn::Sqlite(c) => q.get_result(c)?,
         DbConn::Postgres(c) => q.get_result(c)?,
     };
-    Ok(money_of_sum(row.net))
+    total_of_sum(row.net)
 }
 
 /// Movements of `account` from `from` to `to` in date order, after the
