@@ -140,6 +140,10 @@ pub enum ApiError {
     /// 415 `unsupported_media_type`.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 405 `method_not_allowed`: the address exists, but not for this
+    /// method; `allow` lists the methods it has (the `Allow` header).
+    #[error("{detail}")]
+    MethodNotAllowed { detail: String, allow: String },
     /// 429 `too_many_attempts`, with `Retry-After`.
     #[error("{detail}")]
     TooManyRequests {
@@ -194,6 +198,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::TooManyRequests { .. } => "too_many_attempts",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Busy { .. } => "busy",
@@ -308,6 +313,7 @@ impl ResponseError for ApiError {
             | ApiError::IdleAssets { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -327,6 +333,9 @@ impl ResponseError for ApiError {
             ApiError::Unauthenticated { .. } => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            ApiError::MethodNotAllowed { allow, .. } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
             }
             _ => {}
         }

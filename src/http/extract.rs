@@ -99,6 +99,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// Reads an optional field of a change (a `PATCH` body): a field left out
+/// keeps its value, and `null` is refused as a value of the wrong type
+/// rather than read as "left out". Use with `#[serde(default,
+/// deserialize_with = "not_null")]` and `#[schema(nullable = false)]`.
+pub fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// Largest CSV upload accepted (a bank statement of a month).
 pub const CSV_LIMIT: usize = 4 * 1024 * 1024;
 
@@ -185,6 +197,11 @@ impl<const LIMIT: usize> FromRequest for CsvBody<LIMIT> {
 /// positionally into a struct).
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        // Valid JSON of another kind is read and refused (422); anything
+        // else, bytes that are not UTF-8 included, is not JSON at all (400).
+        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            return Err(malformed(&e));
+        }
         return Err(ApiError::Validation(vec![FieldError::new(
             "",
             "invalid_type",
@@ -209,15 +226,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
                 let field = if path == "." { String::new() } else { path };
                 ApiError::Validation(vec![FieldError::new(field, code, message)])
             }
-            _ => ApiError::BadRequest {
-                code: "malformed_json",
-                detail: format!(
-                    "The request body is not valid JSON (line {}, column {}). Check quotes, \
-                     commas and brackets.",
-                    inner.line(),
-                    inner.column()
-                ),
-            },
+            _ => malformed(&inner),
         }
     })
 }
@@ -239,6 +248,19 @@ fn has_escaped_nul(body: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// 400 `malformed_json`, with where the reading stopped.
+fn malformed(e: &serde_json::Error) -> ApiError {
+    ApiError::BadRequest {
+        code: "malformed_json",
+        detail: format!(
+            "The request body is not valid JSON in UTF-8 (line {}, column {}). Check quotes, \
+             commas, brackets and the text encoding.",
+            e.line(),
+            e.column()
+        ),
+    }
 }
 
 /// Turns serde's wording into a stable code and a sentence for people.
@@ -301,8 +323,21 @@ pub fn path_error(_err: PathError, req: &HttpRequest) -> actix_web::Error {
     .into()
 }
 
-/// Unknown addresses get a problem response too.
+/// Unknown addresses get a problem response too: 405 with `Allow` when the
+/// address is an endpoint of another method, else 404.
 pub async fn no_route(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    let allowed = crate::http::openapi::methods_of(req.path());
+    if !allowed.is_empty() {
+        let allow = allowed.join(", ");
+        return Err(ApiError::MethodNotAllowed {
+            detail: format!(
+                "{} {} is not supported; this address answers {allow}.",
+                req.method(),
+                req.path()
+            ),
+            allow,
+        });
+    }
     Err(ApiError::NotFound(format!(
         "There is no endpoint {} {}. The API is described at /api/v1/openapi.yaml.",
         req.method(),
@@ -370,9 +405,18 @@ mod tests {
 
     #[test]
     fn broken_json_is_a_bad_request() {
-        match parse_json::<Probe>(br#"{"name": "#).unwrap_err() {
-            ApiError::BadRequest { code, .. } => assert_eq!(code, "malformed_json"),
-            other => panic!("{other:?}"),
+        for body in [
+            &br#"{"name": "#[..],
+            b"\xff\xfe{}",
+            b"{\"name\": \"\xc3\x28\", \"seats\": 1}",
+            b"not json",
+            b"\"unterminated",
+            b"[1, 2",
+        ] {
+            match parse_json::<Probe>(body).unwrap_err() {
+                ApiError::BadRequest { code, .. } => assert_eq!(code, "malformed_json", "{body:?}"),
+                other => panic!("{body:?}: {other:?}"),
+            }
         }
     }
 }

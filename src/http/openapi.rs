@@ -55,22 +55,87 @@ impl Modify for Conventions {
     }
 }
 
-fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
-    RefOr::T(
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                "application/problem+json",
-                Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                    "Problem",
-                )))),
-            )
-            .build(),
-    )
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                "Problem",
+            )))),
+        )
+        .build()
+}
+
+/// The answers many operations share, kept once under
+/// `components/responses` and referred to by name.
+const SHARED_RESPONSES: &[(&str, &str)] = &[
+    (
+        "BodyUnreadable",
+        "The body could not be read: not JSON in UTF-8 (`malformed_json`), empty \
+         (`body_missing`) or cut off (`body_unreadable`)",
+    ),
+    (
+        "QueryUnreadable",
+        "A query parameter is unknown or of the wrong type (`invalid_query`)",
+    ),
+    (
+        "RequestUnreadable",
+        "The body could not be read (`malformed_json`, `body_missing`, `body_unreadable`) or \
+         a query parameter is unknown or of the wrong type (`invalid_query`)",
+    ),
+    (
+        "Unauthenticated",
+        "Not signed in, or the token expired or was revoked",
+    ),
+    (
+        "NotFound",
+        "Nothing at that address: no such record, not visible to you, or an id that is not \
+         an id",
+    ),
+    (
+        "PayloadTooLarge",
+        "The body is too large (`payload_too_large`)",
+    ),
+    (
+        "UnsupportedMediaType",
+        "The body is not sent with a media type the operation accepts \
+         (`unsupported_media_type`)",
+    ),
+    (
+        "ValidationFailed",
+        "Fields missing, unknown, of the wrong type or refused (`validation_failed`); each in \
+         `errors`",
+    ),
+    ("InternalError", "Unexpected fault; quote the request id"),
+    (
+        "Unavailable",
+        "The service cannot answer now: the database is unreachable, or the service is \
+         saturated (`unavailable`); try again, after `Retry-After` seconds when given",
+    ),
+];
+
+/// Adds the shared response `name` under `status` unless the operation
+/// describes that status itself.
+fn add_shared(op: &mut utoipa::openapi::path::Operation, status: &str, name: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| {
+            RefOr::Ref(utoipa::openapi::Ref::new(format!(
+                "#/components/responses/{name}"
+            )))
+        });
 }
 
 /// Applies the shared conventions to every operation of the collected paths.
 fn apply_conventions(doc: &mut OpenApi) {
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, description) in SHARED_RESPONSES {
+        components
+            .responses
+            .insert((*name).to_owned(), RefOr::T(problem_response(description)));
+    }
     let public = ["/api/v1/auth/login", "/api/v1/openapi.yaml"];
     // The calendar feed also accepts its own key instead of a token.
     let key_or_token = ["/api/v1/drivers/{id}/calendar.ics"];
@@ -92,20 +157,54 @@ fn apply_conventions(doc: &mut OpenApi) {
                     security.push(SecurityRequirement::default());
                 }
                 op.security = Some(security);
-                op.responses
-                    .responses
-                    .entry("401".to_owned())
-                    .or_insert_with(|| {
-                        problem_response("Not signed in, or the token expired or was revoked")
-                    });
+                add_shared(op, "401", "Unauthenticated");
             } else {
                 op.security = None;
             }
-            op.responses
-                .responses
-                .entry("500".to_owned())
-                .or_insert_with(|| problem_response("Unexpected fault; quote the request id"));
+            add_extractor_responses(op);
+            add_shared(op, "500", "InternalError");
+            if path.starts_with("/api/v1/") && path != "/api/v1/openapi.yaml" {
+                add_shared(op, "503", "Unavailable");
+            }
         }
+    }
+}
+
+/// The answers the request extractors give before a handler runs
+/// (`http::extract`): a body that cannot be read, a query string that does
+/// not fit, a path id that is not an id.
+fn add_extractor_responses(op: &mut utoipa::openapi::path::Operation) {
+    use utoipa::openapi::path::ParameterIn;
+    let params_in = |place: ParameterIn| {
+        op.parameters.iter().flatten().any(|p| match p {
+            RefOr::T(p) => p.parameter_in == place,
+            RefOr::Ref(_) => false,
+        })
+    };
+    let has_query = params_in(ParameterIn::Query);
+    let has_path = params_in(ParameterIn::Path);
+    let (has_body, json_body) = match &op.request_body {
+        Some(RefOr::T(body)) => (
+            !body.content.is_empty(),
+            body.content.keys().any(|t| t.ends_with("json")),
+        ),
+        _ => (false, false),
+    };
+    match (has_body, has_query) {
+        (true, true) => add_shared(op, "400", "RequestUnreadable"),
+        (true, false) => add_shared(op, "400", "BodyUnreadable"),
+        (false, true) => add_shared(op, "400", "QueryUnreadable"),
+        (false, false) => {}
+    }
+    if has_body {
+        add_shared(op, "413", "PayloadTooLarge");
+        add_shared(op, "415", "UnsupportedMediaType");
+    }
+    if json_body {
+        add_shared(op, "422", "ValidationFailed");
+    }
+    if has_path {
+        add_shared(op, "404", "NotFound");
     }
 }
 
@@ -121,6 +220,54 @@ pub fn document() -> &'static OpenApi {
         apply_conventions(&mut doc);
         doc
     })
+}
+
+/// The methods the document lists for the address `path` (templates match
+/// any segment where they have a `{parameter}`), in a fixed order; empty
+/// when no endpoint has that address.
+pub fn methods_of(path: &str) -> Vec<&'static str> {
+    type Route = (Vec<Option<String>>, Vec<&'static str>);
+    static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        document()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template
+                    .split('/')
+                    .map(|s| (!s.starts_with('{')).then(|| s.to_owned()))
+                    .collect();
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter_map(|(m, has)| has.then_some(m))
+                .collect();
+                (segments, methods)
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut methods: Vec<&'static str> = Vec::new();
+    for (template, item_methods) in routes {
+        let fits = template.len() == segments.len()
+            && template.iter().zip(&segments).all(|(t, s)| match t {
+                Some(literal) => literal == s,
+                None => !s.is_empty(),
+            });
+        if fits {
+            methods.extend(item_methods);
+        }
+    }
+    let order = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+    methods.sort_by_key(|m| order.iter().position(|o| o == m));
+    methods.dedup();
+    methods
 }
 
 /// The document as YAML, as committed in `api.yaml`.

@@ -162,3 +162,173 @@ async fn the_service_serves_its_own_contract() {
     assert_eq!(res.status, 200);
     assert_eq!(res.text, sharedoffice::http::openapi::yaml());
 }
+
+/// Each documented operation as `(method, path)` with its JSON description.
+fn operations() -> Vec<(String, String, serde_json::Value)> {
+    let doc: serde_json::Value =
+        serde_json::to_value(sharedoffice::http::openapi::document()).unwrap();
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            ops.push((method.to_uppercase(), path.clone(), op.clone()));
+        }
+    }
+    ops
+}
+
+/// Every handler whose role guard can refuse the caller (anything but
+/// `Auth` / `Auth<AnyRole>`) documents the 403, read from the handlers'
+/// signatures and their route attributes.
+#[test]
+fn every_role_guarded_operation_documents_its_403() {
+    let ops = operations();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/routes");
+    let mut guarded = 0;
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for (at, _) in source.match_indices("pub async fn ") {
+            let signature = &source[at..at + source[at..].find('{').unwrap()];
+            let Some(guard) = signature.split("Auth<").nth(1) else {
+                continue;
+            };
+            let guard = &guard[..guard.find('>').unwrap()];
+            if guard == "AnyRole" || guard == "R" {
+                continue;
+            }
+            // The route attribute right above the handler.
+            let head = &source[..at];
+            let route = head.rfind("\n#[").unwrap();
+            let attr = head[route + 3..].lines().next().unwrap();
+            let (method, rest) = attr.split_once("(\"").unwrap();
+            let path = format!("/api/v1{}", &rest[..rest.find('"').unwrap()]);
+            let op = ops
+                .iter()
+                .find(|(m, p, _)| m.eq_ignore_ascii_case(method) && *p == path)
+                .unwrap_or_else(|| panic!("{method} {path} is not in the document"));
+            guarded += 1;
+            if op.2["responses"].get("403").is_none() {
+                missing.push(format!("{method} {path} ({guard})"));
+            }
+        }
+    }
+    assert!(guarded > 80, "only {guarded} guarded handlers found");
+    assert!(missing.is_empty(), "403 not documented: {missing:#?}");
+}
+
+/// What the extractors answer before a handler runs is documented on every
+/// operation that has the extractor, and the ranges the server enforces on
+/// query parameters are in the schema.
+#[test]
+fn extractor_answers_and_ranges_are_documented() {
+    for (method, path, op) in operations() {
+        let responses = &op["responses"];
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let has = |place: &str| params.iter().any(|p| p["in"] == place);
+        if has("query") || op.get("requestBody").is_some() {
+            assert!(responses.get("400").is_some(), "{method} {path}: 400");
+        }
+        if op.get("requestBody").is_some() {
+            for status in ["413", "415"] {
+                assert!(responses.get(status).is_some(), "{method} {path}: {status}");
+            }
+        }
+        if has("path") {
+            assert!(responses.get("404").is_some(), "{method} {path}: 404");
+        }
+        for p in &params {
+            let bounds = match p["name"].as_str().unwrap() {
+                "limit" => (1, 500),
+                "fiscal_year" => (2000, 2100),
+                _ => continue,
+            };
+            assert_eq!(
+                (p["schema"]["minimum"].as_i64(), p["schema"]["maximum"].as_i64()),
+                (Some(bounds.0), Some(bounds.1)),
+                "{method} {path}: {} range",
+                p["name"]
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn an_address_with_other_methods_answers_405_with_allow() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let board = app.boards["BTC"];
+    for (method, path, allow) in [
+        ("TRACE", "/api/v1/boards".to_owned(), "GET, POST"),
+        ("DELETE", "/api/v1/boards".to_owned(), "GET, POST"),
+        ("PUT", format!("/api/v1/boards/{board}"), "GET, PATCH"),
+        ("OPTIONS", "/api/v1/me".to_owned(), "GET"),
+        ("POST", "/health".to_owned(), "GET"),
+        ("GET", "/api/v1/auth/login".to_owned(), "POST"),
+        ("TRACE", "/api/v1/boards/any-segment".to_owned(), "GET, PATCH"),
+    ] {
+        let res = app
+            .send(method, &path, Some(&admin), None, Vec::new())
+            .await;
+        res.problem(405, "method_not_allowed");
+        assert_eq!(res.header("allow").as_deref(), Some(allow), "{method} {path}");
+    }
+    // No endpoint at all is still a 404.
+    app.send("TRACE", "/api/v1/no-such-thing", Some(&admin), None, Vec::new())
+        .await
+        .problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn bodies_that_are_not_json_in_utf8_are_malformed_not_refused_fields() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let json = Some("application/json");
+    for body in [
+        &b"\xff\xfe{}"[..],
+        b"\xc3\x28",
+        b"not json",
+        b"[1, 2",
+    ] {
+        app.send("POST", "/api/v1/boards", Some(&admin), json, body.to_vec())
+            .await
+            .problem(400, "malformed_json");
+    }
+    // Valid JSON that is not an object is read, then refused.
+    app.send("POST", "/api/v1/boards", Some(&admin), json, b"[1, 2]".to_vec())
+        .await
+        .problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn changes_refuse_null_where_a_field_cannot_be_empty() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let board = app.boards["BTC"];
+    let path = format!("/api/v1/boards/{board}");
+    for field in ["active", "name"] {
+        let res = app
+            .patch(&path, &admin, &serde_json::json!({ field: null }))
+            .await;
+        let p = res.problem(422, "validation_failed");
+        assert_eq!(p["errors"][0]["field"], field);
+        assert_eq!(p["errors"][0]["code"], "invalid_type");
+    }
+    let user = app.users["clerk.btc"];
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{user}"),
+            &admin,
+            &serde_json::json!({"active": null}),
+        )
+        .await;
+    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["field"], "active");
+    // Leaving the fields out still changes nothing.
+    let res = app.patch(&path, &admin, &serde_json::json!({})).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert_eq!(res.json()["active"], true);
+    // The document says the same: the fields are not nullable.
+    let doc: serde_json::Value =
+        serde_json::to_value(sharedoffice::http::openapi::document()).unwrap();
+    let active = &doc["components"]["schemas"]["UpdateBoard"]["properties"]["active"];
+    assert_eq!(active["type"], "boolean", "{active}");
+}

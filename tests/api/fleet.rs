@@ -402,8 +402,13 @@ async fn a_driver_subscribes_to_their_trips_as_icalendar() {
     assert!(res.text.contains("SUMMARY:14A-111.11 – Huyện Mộc Châu"));
     assert_eq!(res.text.matches("BEGIN:VEVENT").count(), 1);
 
+    // A wrong key is an address that does not exist: the same 404 whether
+    // the driver exists or not, so the key tells nothing about drivers.
     let wrong = url.replace("key=", "key=0");
-    app.get_anonymous(&wrong).await.problem(404, "not_found");
+    let known = app.get_anonymous(&wrong).await.problem(404, "not_found");
+    let elsewhere = url.replace(&driver_id, "00000000-0000-7000-8000-000000000000");
+    let unknown = app.get_anonymous(&elsewhere).await.problem(404, "not_found");
+    assert_eq!(known["detail"], unknown["detail"]);
     app.get_anonymous(&format!("/api/v1/drivers/{driver_id}/calendar.ics"))
         .await
         .problem(401, "missing_token");

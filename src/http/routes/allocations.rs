@@ -60,11 +60,13 @@ pub struct AllocationList {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AllocationQuery {
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i64>,
     /// Clerks see only their own board.
     pub board_id: Option<Uuid>,
     /// Budget line code, e.g. 6700.
     pub budget_line: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -92,7 +94,14 @@ pub(crate) fn line_id_of(
 }
 
 /// Allocation entries (every increase and decrease, with its reason).
-#[utoipa::path(tag = "ledger", params(AllocationQuery), responses((status = 200, description = "Allocations", body = AllocationList)))]
+#[utoipa::path(
+    tag = "ledger",
+    params(AllocationQuery),
+    responses(
+        (status = 200, description = "Allocations", body = AllocationList),
+        (status = 403, description = "Not finance, a manager or a clerk", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/allocations")]
 pub async fn list_allocations(
     auth: Auth<BudgetReaders>,

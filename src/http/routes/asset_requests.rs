@@ -128,6 +128,7 @@ pub struct AssetRequestQuery {
     pub kind: Option<String>,
     /// Clerks see only their own board.
     pub board_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -196,6 +197,7 @@ pub async fn list_requests(
     params(("id" = Uuid, Path, description = "Request id")),
     responses(
         (status = 200, description = "The request", body = AssetRequestView),
+        (status = 403, description = "Not a clerk, finance or a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request, or another board's", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -181,6 +181,7 @@ pub struct AssetQuery {
     pub board_id: Option<Uuid>,
     /// Exact location.
     pub location: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -257,6 +258,7 @@ pub async fn list_assets(
     params(("id" = Uuid, Path, description = "Asset id")),
     responses(
         (status = 200, description = "The asset", body = AssetView),
+        (status = 403, description = "Not a clerk, finance, a manager or an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset, or not visible to a clerk", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -411,11 +413,19 @@ pub async fn create_asset(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAsset {
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub location: Option<String>,
     /// in_use, idle, under_repair or disposed (final; dated today).
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub status: Option<String>,
     /// Why, kept in the asset's history.
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub reason: Option<String>,
 }
 
@@ -608,6 +618,7 @@ fn event_view(e: Event) -> HistoryEvent {
     params(("id" = Uuid, Path, description = "Asset id")),
     responses(
         (status = 200, description = "The history", body = AssetHistory),
+        (status = 403, description = "Not a clerk, finance, a manager or an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such asset, or not visible to a clerk", body = Problem, content_type = "application/problem+json"),
     )
 )]

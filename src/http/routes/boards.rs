@@ -51,6 +51,7 @@ pub struct BoardQuery {
     /// Only active (true) or deactivated (false) boards.
     pub active: Option<bool>,
     /// Rows per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -157,8 +158,12 @@ pub async fn create_board(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBoard {
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     /// `false` deactivates the board: no new clerks can be assigned to it.
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
 }
 

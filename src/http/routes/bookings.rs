@@ -213,6 +213,7 @@ pub struct BookingQuery {
     /// Trips starting before this instant.
     pub to: Option<String>,
     /// Rows per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -331,6 +332,7 @@ pub struct CreateBooking {
     #[serde(default)]
     pub out_of_province: bool,
     /// 1–59.
+    #[schema(minimum = 1, maximum = 59)]
     pub passengers: i64,
     /// RFC 3339 with offset; in the future.
     #[schema(example = "2026-11-24T08:00:00+07:00")]
@@ -795,6 +797,7 @@ pub struct AvailabilityQuery {
     pub starts_at: String,
     pub ends_at: String,
     /// Passengers besides the driver (default 1).
+    #[param(minimum = 1, maximum = 59)]
     pub passengers: Option<i64>,
     /// Only this category.
     pub category: Option<String>,
@@ -815,6 +818,7 @@ pub struct Availability {
     params(AvailabilityQuery),
     responses(
         (status = 200, description = "What is free", body = Availability),
+        (status = 403, description = "Drivers do not book", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Window or passengers refused", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get};
 /// This document: the OpenAPI 3.1 description of every endpoint.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "OpenAPI document", body = String, content_type = "application/yaml"))
+    responses((status = 200, description = "The OpenAPI document, a YAML mapping", body = Object, content_type = "application/yaml"))
 )]
 #[get("/openapi.yaml")]
 pub async fn openapi_yaml() -> HttpResponse {

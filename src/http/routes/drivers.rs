@@ -87,6 +87,7 @@ pub struct DriverQuery {
     pub status: Option<String>,
     pub origin_board_id: Option<Uuid>,
     /// Rows per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<Uuid>,
@@ -232,14 +233,30 @@ pub async fn create_driver(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDriver {
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub licence_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub licence_class: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub licence_expires_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub phone: Option<String>,
     /// active or inactive; deactivating is refused while confirmed trips need the driver.
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub status: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub origin_board_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub user_id: Option<Uuid>,
     /// Issue a new calendar address (the old one stops working).
     #[serde(default)]
@@ -401,14 +418,16 @@ pub struct CalendarQuery {
 }
 
 /// A driver's trips as an iCalendar feed (from 30 days ago), for a phone's
-/// calendar app.
+/// calendar app. The address with its key is a capability: a key that does
+/// not belong to the driver in the address answers 404 whether the driver
+/// exists or not, as a replaced address no longer exists.
 #[utoipa::path(
     tag = "fleet",
     params(("id" = Uuid, Path, description = "Driver id"), CalendarQuery),
     responses(
         (status = 200, description = "iCalendar (RFC 5545)", body = String, content_type = "text/calendar"),
-        (status = 401, description = "No valid key or token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such driver visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, and no valid bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A key that is not this driver's (a replaced key's address is gone), or no such driver visible to the caller: a wrong key never tells whether the driver exists", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/drivers/{id}/calendar.ics")]

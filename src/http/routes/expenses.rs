@@ -151,6 +151,7 @@ pub struct ExpenseQuery {
     pub from: Option<NaiveDate>,
     /// Last expense date, YYYY-MM-DD.
     pub to: Option<NaiveDate>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -226,6 +227,7 @@ pub async fn list_expenses(
     params(("id" = Uuid, Path, description = "Claim id")),
     responses(
         (status = 200, description = "The claim", body = ExpenseView),
+        (status = 403, description = "Not finance, a manager or a clerk", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such claim, or another board's", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -63,6 +63,7 @@ pub struct BudgetExecution {
 #[into_params(parameter_in = Query)]
 pub struct BudgetExecutionQuery {
     /// Default: the current year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i64>,
     /// Clerks always get their own board.
     pub board_id: Option<Uuid>,
@@ -84,6 +85,7 @@ pub struct BudgetExecutionQuery {
     params(BudgetExecutionQuery),
     responses(
         (status = 200, description = "The report (JSON, or CSV with format=csv)", content((BudgetExecution = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not finance, a manager or a clerk", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Values refused", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -260,6 +262,7 @@ fn add(a: Total, b: Total) -> Total {
     params(DateRangeQuery),
     responses(
         (status = 200, description = "The report (JSON, or CSV with format=csv)", content((TrialBalance = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Values refused", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -377,6 +380,7 @@ pub struct AccountLedgerQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Lines per page, 1–500 (default 50); CSV has every line.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
     pub format: Option<String>,
@@ -400,6 +404,7 @@ fn parse_cursor(raw: &str) -> Result<(NaiveDate, Uuid), ParseError> {
     params(AccountLedgerQuery),
     responses(
         (status = 200, description = "The ledger (JSON, or CSV with format=csv)", content((AccountLedger = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Values refused", body = Problem, content_type = "application/problem+json"),
     )
 )]

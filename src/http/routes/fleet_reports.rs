@@ -683,9 +683,11 @@ pub struct PoolBalanceQuery {
     /// hour (default) or day.
     pub bucket: Option<String>,
     /// Vehicles short at the busiest moment for `shortage` (1–10000, default 1).
+    #[param(minimum = 1, maximum = 10000)]
     pub shortage_threshold: Option<i64>,
     /// Percentage of capacity idle at the busiest moment, within working
     /// hours, for `surplus` (1–100, default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub surplus_threshold: Option<i64>,
     pub format: Option<String>,
     pub excel: Option<bool>,
@@ -829,7 +831,9 @@ pub struct PoolBalanceChartQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub category: Option<String>,
+    #[param(minimum = 1, maximum = 10000)]
     pub shortage_threshold: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub surplus_threshold: Option<i64>,
 }
 

@@ -161,6 +161,7 @@ pub struct JournalQuery {
     pub source: Option<String>,
     /// Entries with a line for this board.
     pub board_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -175,7 +176,14 @@ fn parse_cursor(raw: &str) -> Result<(NaiveDate, Uuid), ParseError> {
 }
 
 /// Journal entries in date order (finance, managers).
-#[utoipa::path(tag = "ledger", params(JournalQuery), responses((status = 200, description = "Entries", body = JournalList)))]
+#[utoipa::path(
+    tag = "ledger",
+    params(JournalQuery),
+    responses(
+        (status = 200, description = "Entries", body = JournalList),
+        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/journal")]
 pub async fn list_journal(
     _auth: Auth<LedgerReaders>,
@@ -217,6 +225,7 @@ fn next_cursor(items: &[StoredEntry], limit: i64) -> Option<String> {
     params(("id" = Uuid, Path, description = "Entry id")),
     responses(
         (status = 200, description = "The entry", body = JournalEntryView),
+        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such entry", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -568,7 +577,13 @@ pub struct PeriodList {
 }
 
 /// Closed months.
-#[utoipa::path(tag = "ledger", responses((status = 200, description = "Closed months", body = PeriodList)))]
+#[utoipa::path(
+    tag = "ledger",
+    responses(
+        (status = 200, description = "Closed months", body = PeriodList),
+        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/periods")]
 pub async fn list_periods(
     _auth: Auth<LedgerReaders>,

@@ -87,6 +87,7 @@ pub struct NormQuery {
     pub code: Option<String>,
     /// Only the versions in force on this day, YYYY-MM-DD.
     pub on: Option<NaiveDate>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

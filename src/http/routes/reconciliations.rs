@@ -354,6 +354,7 @@ pub struct ReconciliationQuery {
     pub period: Option<String>,
     /// open or reconciled.
     pub status: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -373,6 +374,7 @@ fn parse_cursor(raw: &str) -> Result<(Period, Uuid), ParseError> {
     params(ReconciliationQuery),
     responses(
         (status = 200, description = "Reconciliations", body = ReconciliationList),
+        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown account or bad filter", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -449,6 +451,7 @@ pub async fn list_reconciliations(
     params(("id" = Uuid, Path, description = "Reconciliation id")),
     responses(
         (status = 200, description = "The reconciliation", body = ReconciliationView),
+        (status = 403, description = "Not finance or a manager", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such reconciliation", body = Problem, content_type = "application/problem+json"),
     )
 )]

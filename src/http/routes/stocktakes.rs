@@ -137,6 +137,7 @@ pub async fn create_stocktake(
 #[into_params(parameter_in = Query)]
 pub struct StocktakeQuery {
     pub board_id: Option<Uuid>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -228,7 +229,7 @@ pub async fn get_stocktake(
 #[serde(deny_unknown_fields)]
 pub struct CreateCount {
     /// The scanned asset codes (1–2000).
-    #[schema(example = json!(["BTC-MC-0001", "BTC-MT-0002"]))]
+    #[schema(example = json!(["BTC-MC-0001", "BTC-MT-0002"]), min_items = 1, max_items = 2000)]
     pub codes: Vec<String>,
     /// Where they were found; the stocktake's location when left out.
     pub location: Option<String>,

@@ -63,6 +63,7 @@ pub struct UserQuery {
     /// Only active (true) or deactivated (false) accounts.
     pub active: Option<bool>,
     /// Rows per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -232,15 +233,23 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub full_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub role: Option<String>,
     /// A board id, or null to remove the board (not allowed for clerks).
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]
     pub board_id: Option<Option<Uuid>>,
     /// `false` deactivates the account and ends its sessions at once.
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub active: Option<bool>,
     /// A new password (at least 10 characters); ends the user's sessions.
+    #[serde(default, deserialize_with = "crate::http::extract::not_null")]
+    #[schema(nullable = false)]
     pub password: Option<String>,
 }
 
