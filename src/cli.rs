@@ -194,6 +194,16 @@ pub struct ServeArgs {
     /// Database connections in the pool.
     #[arg(long, env = "SHAREDOFFICE_DB_POOL_SIZE", default_value_t = 8)]
     pub pool_size: u32,
+
+    /// Serve GET /metrics to whoever sends 'Authorization: Bearer <token>'
+    /// (at least 16 printable ASCII characters). Default: only to clients on this machine.
+    #[arg(long, env = "SHAREDOFFICE_METRICS_TOKEN", hide_env_values = true,
+          conflicts_with = "metrics_public")]
+    pub metrics_token: Option<String>,
+
+    /// Serve GET /metrics to everyone (only where the port is not exposed).
+    #[arg(long, env = "SHAREDOFFICE_METRICS_PUBLIC")]
+    pub metrics_public: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -476,6 +486,30 @@ fn import_command(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
     }
 }
 
+/// Shortest accepted metrics token, in characters.
+const MIN_METRICS_TOKEN: usize = 16;
+
+/// Who may read GET /metrics, from the serve options.
+fn metrics_access(args: &ServeArgs) -> anyhow::Result<crate::http::metrics::MetricsAccess> {
+    use crate::http::metrics::MetricsAccess;
+    Ok(match (&args.metrics_token, args.metrics_public) {
+        (Some(token), _) => {
+            let token = token.trim();
+            anyhow::ensure!(
+                token.chars().count() >= MIN_METRICS_TOKEN,
+                "the metrics token is shorter than {MIN_METRICS_TOKEN} characters; use a long random value"
+            );
+            anyhow::ensure!(
+                token.bytes().all(|b| b.is_ascii_graphic()),
+                "the metrics token must be printable ASCII without spaces (it travels in an HTTP header)"
+            );
+            MetricsAccess::Token(token.to_owned())
+        }
+        (None, true) => MetricsAccess::Public,
+        (None, false) => MetricsAccess::Local,
+    })
+}
+
 fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     let target = cli.database_target()?;
     let pool = startup::prepare_database(&target, args.pool_size)?;
@@ -531,6 +565,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         jwt_secret: secret,
         token_ttl: Duration::from_secs(args.token_ttl_minutes * 60),
         throttle: ThrottlePolicy::default(),
+        metrics: metrics_access(args)?,
     };
     startup::spawn_waitlist_sweeper(pool.clone());
     actix_web::rt::System::new().block_on(async move {

@@ -159,6 +159,8 @@ pub struct ServerSettings {
     pub jwt_secret: Vec<u8>,
     pub token_ttl: Duration,
     pub throttle: ThrottlePolicy,
+    /// Who may read `GET /metrics`.
+    pub metrics: crate::http::metrics::MetricsAccess,
 }
 
 /// A bound, running HTTP server.
@@ -174,12 +176,9 @@ impl Server {
         let tokens = TokenKeys::new(&settings.jwt_secret, settings.token_ttl);
         let passwords = crate::auth::hashing::PasswordWork::for_this_machine()
             .context("cannot start the password threads")?;
-        let state = web::Data::new(AppState::new(
-            pool,
-            tokens,
-            settings.throttle,
-            passwords,
-        ));
+        let mut state = AppState::new(pool, tokens, settings.throttle, passwords);
+        state.metrics_access = settings.metrics;
+        let state = web::Data::new(state);
         let server = HttpServer::new(move || crate::http::app(state.clone()))
             .workers(settings.workers)
             .bind(&settings.bind)

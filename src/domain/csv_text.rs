@@ -25,13 +25,48 @@ pub fn decode(bytes: &[u8]) -> Result<&str, String> {
         )
     })?;
     if let Some(at) = text.find('\0') {
-        let line = text[..at].matches('\n').count() + 1;
+        let line = LineIndex::new(text).line_of(at as u64);
         return Err(format!(
             "The file contains a NUL character on line {line}, which no value may hold; it may \
              have been saved as UTF-16. Export it again as CSV UTF-8."
         ));
     }
     Ok(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
+/// Line numbers as the file has them, whatever its line breaks: `\r\n`
+/// (Excel on Windows), `\n`, or a lone `\r` (old Mac exports) each end a
+/// line, and blank lines count. (The csv reader's own line count misses
+/// lone `\r` breaks.)
+pub struct LineIndex {
+    /// Byte offset where each line starts; line 1 starts at 0.
+    starts: Vec<u64>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                    starts.push((i + 2) as u64);
+                    i += 2;
+                    continue;
+                }
+                b'\r' | b'\n' => starts.push((i + 1) as u64),
+                _ => {}
+            }
+            i += 1;
+        }
+        Self { starts }
+    }
+
+    /// The line (from 1) holding the byte at `offset`.
+    pub fn line_of(&self, offset: u64) -> usize {
+        self.starts.partition_point(|&s| s <= offset).max(1)
+    }
 }
 
 /// The field separator the header line uses: `;` if it has more of them
@@ -189,6 +224,23 @@ fn plain_letter(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
+    use super::LineIndex;
+
+    #[test]
+    fn lines_are_counted_as_the_file_breaks_them() {
+        for (text, probes) in [
+            ("a\nb\nc", [(0, 1), (2, 2), (4, 3)]),
+            ("a\r\nb\r\nc", [(0, 1), (3, 2), (6, 3)]),
+            ("a\rb\rc", [(0, 1), (2, 2), (4, 3)]),
+            ("a\n\r\n\rc", [(0, 1), (2, 2), (5, 4)]),
+        ] {
+            let lines = LineIndex::new(text);
+            for (offset, line) in probes {
+                assert_eq!(lines.line_of(offset), line, "{text:?} at {offset}");
+            }
+        }
+    }
+
     use super::*;
 
     fn m(s: &str) -> Money {

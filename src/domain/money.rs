@@ -194,7 +194,9 @@ impl Total {
             || a / b * Decimal::ONE_HUNDRED,
             |hundredfold| hundredfold / b,
         );
-        Some(pct.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+        let mut pct = pct.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        pct.rescale(2);
+        Some(pct)
     }
 
     /// The single amount this total equals, when it is within the cap of one.

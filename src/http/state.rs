@@ -9,7 +9,7 @@ use crate::auth::hashing::PasswordWork;
 use crate::auth::token::TokenKeys;
 use crate::domain::login_throttle::{SignInThrottle, ThrottlePolicy};
 use crate::http::error::ApiError;
-use crate::http::metrics::Metrics;
+use crate::http::metrics::{Metrics, MetricsAccess};
 use crate::storage::{DbConn, Pool};
 
 pub struct AppState {
@@ -21,6 +21,8 @@ pub struct AppState {
     /// The threads that check and hash passwords, bounded.
     pub passwords: PasswordWork,
     pub metrics: Metrics,
+    /// Who may read `GET /metrics`.
+    pub metrics_access: MetricsAccess,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             throttle: Mutex::new(SignInThrottle::new(throttle)),
             passwords,
             metrics: Metrics::new(),
+            metrics_access: MetricsAccess::default(),
         }
     }
 

@@ -289,7 +289,7 @@ async fn idle_assets_are_offered_to_other_boards_requests_of_their_category() {
     //
     // BTC computer: 1 held, under repair.
     assert_eq!(counts(&rows[0]), [1, 0, 0, 1, 0, 0, 0]);
-    assert_eq!(rows[0]["idle_percent"], "0");
+    assert_eq!(rows[0]["idle_percent"], "0.00");
     assert_eq!(rows[0]["idle_original_cost"], "0");
     // BTC projector: 0001 idle, 0002 in use, 0003 idle (0004 disposed);
     // idle 2 of 3 = 66.67 %; idle cost 24M + 10M = 34M, left 19.2M + 1M =
@@ -300,7 +300,7 @@ async fn idle_assets_are_offered_to_other_boards_requests_of_their_category() {
     assert_eq!(rows[1]["idle_remaining_value"], "20200000");
     // BTC total: 4 held, 2 idle = 50 %.
     assert_eq!(counts(&rows[2]), [4, 1, 2, 1, 1, 0, 1]);
-    assert_eq!(rows[2]["idle_percent"], "50");
+    assert_eq!(rows[2]["idle_percent"], "50.00");
     assert_eq!(rows[2]["idle_remaining_value"], "20200000");
     assert_eq!(rows[2]["board_name"], "Ban Tổ chức Tỉnh ủy");
     // BTG holds nothing: R4 (computer) unmatched, R1 (projector) matched.
@@ -312,7 +312,7 @@ async fn idle_assets_are_offered_to_other_boards_requests_of_their_category() {
     // UBKT projector: 1 idle of 1 = 100 %, 30M; R3 open and matched;
     // UBKT-MC-0001 offered to BTG.
     assert_eq!(counts(&rows[6]), [1, 0, 1, 0, 1, 1, 1]);
-    assert_eq!(rows[6]["idle_percent"], "100");
+    assert_eq!(rows[6]["idle_percent"], "100.00");
     assert_eq!(rows[6]["idle_original_cost"], "30000000");
     assert_eq!(counts(&rows[7]), [1, 0, 1, 0, 1, 1, 1]);
 

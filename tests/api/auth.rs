@@ -430,6 +430,32 @@ async fn changing_the_own_password_ends_old_sessions_and_returns_a_new_token() {
     );
 }
 
+/// A revoked token is told to sign in again wherever it is used, also on
+/// an endpoint its old role could never call (where a live token of that
+/// role gets 403).
+#[actix_web::test]
+async fn a_revoked_token_is_unauthenticated_even_where_its_role_is_forbidden() {
+    let app = spawn_app().await;
+    let old = app.token("finance").await;
+    app.get("/api/v1/audit", &old)
+        .await
+        .problem(403, "forbidden");
+    let res = app
+        .post(
+            "/api/v1/me/password",
+            &old,
+            &json!({"current_password": SEED_PASSWORD, "new_password": "kế toán trưởng 2026"}),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    app.get("/api/v1/audit", &old)
+        .await
+        .problem(401, "token_revoked");
+    app.post("/api/v1/boards", &old, &json!({}))
+        .await
+        .problem(401, "token_revoked");
+}
+
 #[actix_web::test]
 async fn a_role_change_takes_effect_at_once() {
     let app = spawn_app().await;

@@ -205,9 +205,9 @@ async fn budget_execution_as_json_and_csv_with_the_clerks_scope() {
             btc["available"].as_str(),
             btc["execution_percent"].as_str()
         ),
-        (Some("3000000"), Some("5000000"), Some("37.5"))
+        (Some("3000000"), Some("5000000"), Some("37.50"))
     );
-    assert_eq!(row(&rows, "UBKT", "6700")["execution_percent"], "0");
+    assert_eq!(row(&rows, "UBKT", "6700")["execution_percent"], "0.00");
 
     let ubkt = app
         .execution("clerk.ubkt", &format!("fiscal_year={y}"))

@@ -162,7 +162,7 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
     assert_eq!(v["origin_board"], "BTC");
     assert_eq!(v["bookable_hours"], "10.00");
     assert_eq!(v["booked_hours"], "3.00");
-    assert_eq!(v["utilisation_percent"], "30");
+    assert_eq!(v["utilisation_percent"], "30.00");
     assert_eq!(v["outside_hours"], "0.00");
     assert_eq!(v["trips"], 1);
     assert_eq!(v["idle_days"], 0);
@@ -177,14 +177,14 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
     assert_eq!(d["driving_hours"], "3.00");
     assert_eq!(d["in_shift_hours"], "3.00");
     assert_eq!(d["overtime_hours"], "0.00");
-    assert_eq!(d["utilisation_percent"], "30");
+    assert_eq!(d["utilisation_percent"], "30.00");
 
     // Two days: Tuesday is idle; by day, by board of origin.
     let q2 = format!("from={}&to={}", day(0), day(1));
     let r = app
         .report("finance", &format!("vehicle-utilisation?{q2}"))
         .await;
-    assert_eq!(r["rows"][0]["utilisation_percent"], "15");
+    assert_eq!(r["rows"][0]["utilisation_percent"], "15.00");
     assert_eq!(r["rows"][0]["idle_days"], 1);
     let by_day = app
         .report("manager", &format!("vehicle-utilisation?{q2}&group=day"))
@@ -194,7 +194,7 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
     assert_eq!(rows[0]["date"], day(0).to_string());
     assert_eq!(rows[0]["booked_hours"], "3.00");
     assert_eq!(rows[0]["trips"], 1);
-    assert_eq!(rows[1]["utilisation_percent"], "0");
+    assert_eq!(rows[1]["utilisation_percent"], "0.00");
     assert_eq!(rows[1]["idle_days"], 1);
     // Per vehicle per day: the two days of the one car add up to its line.
     let per = app
@@ -212,7 +212,7 @@ async fn a_car_booked_three_hours_of_a_ten_hour_day_is_thirty_percent_used() {
         (&rows[0]["bookable_hours"], &rows[0]["booked_hours"]),
         (&json!("10.00"), &json!("3.00"))
     );
-    assert_eq!(rows[0]["utilisation_percent"], "30");
+    assert_eq!(rows[0]["utilisation_percent"], "30.00");
     assert_eq!(
         (&rows[0]["trips"], &rows[0]["idle_days"]),
         (&json!(1), &json!(0))
@@ -438,7 +438,7 @@ async fn holidays_and_maintenance_are_not_bookable() {
         .await["rows"][0];
     assert_eq!(d["shift_hours"], "10.00");
     assert_eq!(d["in_shift_hours"], "4.00");
-    assert_eq!(d["utilisation_percent"], "40");
+    assert_eq!(d["utilisation_percent"], "40.00");
     assert_eq!(d["idle_days"], 0);
 
     // In the pool balance: no capacity during maintenance and leave (not a

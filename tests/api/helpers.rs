@@ -14,6 +14,7 @@ use sharedoffice::domain::board::{BoardCode, BoardName};
 use sharedoffice::domain::login_throttle::ThrottlePolicy;
 use sharedoffice::domain::user::{FullName, NewPassword, Role, Username};
 use sharedoffice::ops::organisation::{self, NewAccount};
+use sharedoffice::http::metrics::MetricsAccess;
 use sharedoffice::startup::{self, Server, ServerSettings};
 use sharedoffice::storage::{self, DbConn, DbTarget, Pool, write_tx};
 use uuid::Uuid;
@@ -169,6 +170,10 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(throttle: ThrottlePolicy) -> TestApp {
+    spawn_app_configured(throttle, MetricsAccess::Local).await
+}
+
+pub async fn spawn_app_configured(throttle: ThrottlePolicy, metrics: MetricsAccess) -> TestApp {
     let db = TestDb::fresh();
     let pool = startup::prepare_database(&db.target, 8).unwrap();
     let (boards, users) = seed(&pool);
@@ -187,6 +192,7 @@ pub async fn spawn_app_with(throttle: ThrottlePolicy) -> TestApp {
             jwt_secret: secret.clone(),
             token_ttl: Duration::from_secs(3600),
             throttle,
+            metrics,
         },
     )
     .unwrap();

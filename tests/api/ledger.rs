@@ -362,6 +362,36 @@ async fn two_claims_that_together_exceed_a_stop_line_cannot_both_pass() {
     assert_eq!(statuses, [201, 409], "{} / {}", a.text, b.text);
 }
 
+/// A posting is dated in a year the ledger keeps (2000–2100), the same on
+/// both backends: 9999-12-31 would open a month that can never be closed,
+/// and 0000-01-01 is not a date PostgreSQL stores.
+#[actix_web::test]
+async fn entries_are_dated_in_the_years_the_ledger_keeps() {
+    let app = spawn_app().await;
+    let finance = app.token("finance").await;
+    let board = app.boards["BTC"];
+    let entry = |date: &str| {
+        json!({"date": date, "description": "Ngày lạ", "board_id": board, "budget_line": "6550",
+               "lines": [{"account": "611", "side": "debit", "amount": "100"},
+                         {"account": "112", "side": "credit", "amount": "100"}]})
+    };
+    for date in ["9999-12-31", "0000-01-01", "1999-12-31", "2101-01-01"] {
+        let res = app.post("/api/v1/journal", &finance, &entry(date)).await;
+        let body = res.problem(422, "validation_failed");
+        assert_eq!(body["errors"][0]["field"], "date", "{date}: {body}");
+        assert_eq!(body["errors"][0]["code"], "invalid_fiscal_year", "{date}");
+    }
+    for date in ["2000-01-01", "2100-12-31"] {
+        let res = app.post("/api/v1/journal", &finance, &entry(date)).await;
+        assert_eq!(res.status, 201, "{date}: {}", res.text);
+    }
+    let listed = app
+        .get("/api/v1/journal?from=0001-01-01&to=9999-12-31", &finance)
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.json()["items"].as_array().unwrap().len(), 2);
+}
+
 #[actix_web::test]
 async fn reversal_cancels_an_entry_once() {
     let app = spawn_app().await;

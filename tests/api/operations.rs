@@ -1,6 +1,9 @@
 //! Health, readiness, metrics and request ids.
 
-use crate::helpers::spawn_app;
+use sharedoffice::domain::login_throttle::ThrottlePolicy;
+use sharedoffice::http::metrics::MetricsAccess;
+
+use crate::helpers::{spawn_app, spawn_app_configured};
 
 #[actix_web::test]
 async fn health_and_readiness_answer_without_a_token() {
@@ -28,6 +31,33 @@ async fn metrics_count_requests_by_route_and_status() {
     );
     assert!(text.contains("sharedoffice_http_request_duration_seconds_bucket"));
     assert!(text.contains("sharedoffice_db_pool_connections"));
+}
+
+/// With a metrics token, /metrics asks for it, also from this machine;
+/// the rest of the service is not affected.
+#[actix_web::test]
+async fn a_metrics_token_guards_the_metrics() {
+    let token = "metrics-token-2026-0123456789";
+    let app = spawn_app_configured(
+        ThrottlePolicy::default(),
+        MetricsAccess::Token(token.to_owned()),
+    )
+    .await;
+    app.get_anonymous("/metrics")
+        .await
+        .problem(401, "invalid_token");
+    app.get("/metrics", "metrics-token-2026-012345678")
+        .await
+        .problem(401, "invalid_token");
+    // A user's sign-in is not the metrics token.
+    let admin = app.token("admin").await;
+    app.get("/metrics", &admin)
+        .await
+        .problem(401, "invalid_token");
+    let res = app.get("/metrics", token).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    assert!(res.text.contains("sharedoffice_login_failures_total"));
+    assert_eq!(app.get_anonymous("/health").await.status, 200);
 }
 
 #[actix_web::test]

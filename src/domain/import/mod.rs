@@ -276,6 +276,7 @@ pub fn read<T>(
         }
     };
     let mut reader = csv_text::reader(text);
+    let lines = csv_text::LineIndex::new(text);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -294,7 +295,7 @@ pub fn read<T>(
     }
     let mut record = csv::StringRecord::new();
     loop {
-        let line = reader.position().line() as usize;
+        let line = lines.line_of(reader.position().byte());
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -313,7 +314,7 @@ pub fn read<T>(
                 continue;
             }
         }
-        let row = record.position().map_or(line, |p| p.line() as usize);
+        let row = record.position().map_or(line, |p| lines.line_of(p.byte()));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -600,6 +601,31 @@ mod tests {
             p.problems[0].sentence(),
             "Row 3, column 'Mã': The cell is empty; this column is required."
         );
+    }
+
+    /// The row of a problem is the line a spreadsheet or editor shows,
+    /// whatever the file's line breaks, with blank lines and lines inside
+    /// quoted cells counted.
+    #[test]
+    fn rows_are_the_lines_the_file_has() {
+        for (text, rows) in [
+            ("Mã,Ghi chú\nA,x\n,y\n", 3),
+            ("Mã,Ghi chú\r\nA,x\r\n,y\r\n", 3),
+            ("Mã,Ghi chú\rA,x\r,y\r", 3),
+            ("Mã,Ghi chú\r\n\r\nA,x\r\n\r\n\r\n,y\r\n", 6),
+            ("Mã,Ghi chú\rA,x\r\r,y", 4),
+            ("Mã,Ghi chú\r\nA,\"hai\r\ndòng\"\r\n,y\r\n", 4),
+            ("\u{feff}Mã,Ghi chú\n\nA,x\n,y\n", 4),
+        ] {
+            let p = parse(text.as_bytes());
+            assert_eq!(p.rows.len(), 1, "{text:?}: {:?}", p.problems);
+            assert_eq!(p.problems.len(), 1, "{text:?}");
+            assert_eq!(p.problems[0].row, rows, "{text:?}");
+            assert_eq!(p.problems[0].code, "required");
+        }
+        // The row of the good line too, with a lone \r before it.
+        let p = parse("Mã,Ghi chú\r\rB,z\r".as_bytes());
+        assert_eq!(p.rows[0].row, 3);
     }
 
     #[test]

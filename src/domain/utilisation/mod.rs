@@ -42,9 +42,10 @@ pub fn hours(us: i64) -> Decimal {
 /// `part ÷ whole × 100`, two decimals; `None` when `whole` is zero.
 pub fn percent(part: i64, whole: i64) -> Option<Decimal> {
     (whole > 0).then(|| {
-        (Decimal::from(part) * Decimal::from(100) / Decimal::from(whole))
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-            .normalize()
+        let mut p = (Decimal::from(part) * Decimal::from(100) / Decimal::from(whole))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        p.rescale(2);
+        p
     })
 }
 
@@ -57,7 +58,8 @@ mod tests {
         assert_eq!(hours(3 * HOUR_MICROS).to_string(), "3.00");
         assert_eq!(hours(HOUR_MICROS / 4).to_string(), "0.25");
         assert_eq!(hours(HOUR_MICROS / 3).to_string(), "0.33");
-        assert_eq!(percent(3, 10).unwrap().to_string(), "30");
+        assert_eq!(percent(3, 10).unwrap().to_string(), "30.00");
+        assert_eq!(percent(10, 10).unwrap().to_string(), "100.00");
         assert_eq!(percent(1, 3).unwrap().to_string(), "33.33");
         assert_eq!(percent(2, 3).unwrap().to_string(), "66.67");
         assert_eq!(percent(1, 0), None);

@@ -156,7 +156,7 @@ pub async fn budget_execution(
                         execution_percent: r
                             .position
                             .execution_percent()
-                            .map(|p| p.normalize().to_string()),
+                            .map(|p| p.to_string()),
                     }
                 })
                 .collect();

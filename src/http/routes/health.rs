@@ -1,11 +1,13 @@
 //! Liveness, readiness and metrics, for the operators and their monitors.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Problem};
+use crate::http::metrics::MetricsRefusal;
 use crate::http::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -46,14 +48,45 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiE
     }))
 }
 
-/// Prometheus metrics in the text exposition format.
+/// Prometheus metrics in the text exposition format. By default only
+/// clients on the server's machine may read them; `--metrics-token` asks
+/// for `Authorization: Bearer <token>` instead, `--metrics-public` opens
+/// them (see docs/security.md).
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"))
+    responses(
+        (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+        (status = 401, description = "A metrics token is configured and was not sent", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not from the server's machine, and no metrics token is configured", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(())
 )]
 #[get("/metrics")]
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render(&state.pool))
+pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    match state
+        .metrics_access
+        .admit(req.peer_addr().map(|a| a.ip()), bearer)
+    {
+        Ok(()) => Ok(HttpResponse::Ok()
+            .content_type("text/plain; version=0.0.4; charset=utf-8")
+            .body(state.metrics.render(&state.pool))),
+        Err(MetricsRefusal::WrongToken) => Err(ApiError::Unauthenticated {
+            code: "invalid_token",
+            detail: "The metrics ask for the metrics token: send 'Authorization: Bearer <token>' \
+                     with the token set in SHAREDOFFICE_METRICS_TOKEN."
+                .to_owned(),
+        }),
+        Err(MetricsRefusal::NotLocal) => Err(ApiError::Forbidden(
+            "The metrics are served only to clients on the server's machine. To read them from \
+             elsewhere, start the server with SHAREDOFFICE_METRICS_TOKEN and send that token."
+                .to_owned(),
+        )),
+    }
 }

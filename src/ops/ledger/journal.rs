@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -12,7 +12,7 @@ use crate::domain::ParseError;
 use crate::domain::audit::Actor;
 use crate::domain::ledger::account::AccountKind;
 use crate::domain::ledger::journal::{BalancedLines, Side, Source};
-use crate::domain::ledger::period::Period;
+use crate::domain::ledger::period::{FiscalYear, Period};
 use crate::domain::money::Money;
 use crate::ops::OpError;
 use crate::storage::audit::{self, Change};
@@ -73,6 +73,9 @@ pub fn post(
     enforcement: Enforcement,
     ctx: &LedgerContext,
 ) -> Result<(StoredEntry, Vec<BudgetShortfall>), OpError> {
+    // Only days of the years the ledger keeps: a month of year 9999 could
+    // never be closed, and year 0 is not a date PostgreSQL stores.
+    FiscalYear::new(i64::from(p.date.year())).map_err(|e| OpError::invalid("date", e))?;
     let period = Period::of(p.date);
     if !periods::lock_for_posting(conn, period)? {
         return Err(OpError::conflict(
