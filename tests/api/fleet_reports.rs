@@ -1129,3 +1129,144 @@ async fn a_report_too_large_for_json_is_offered_as_csv() {
         .await;
     assert_eq!(r["rows"].as_array().unwrap().len(), 280 * 30);
 }
+
+/// A vehicle's (driver's) stays in the pool, oldest first, as
+/// `(starts_at, ends_at)`.
+fn stays(
+    app: &TestApp,
+    vehicle: bool,
+    id: &str,
+) -> Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> {
+    use diesel::prelude::*;
+    use sharedoffice::storage::schema::{driver_pool_periods as dp, vehicle_pool_periods as vp};
+    let mut conn = app.db.connect();
+    if vehicle {
+        vp::table
+            .filter(vp::vehicle_id.eq(id))
+            .order(vp::starts_at)
+            .select((vp::starts_at, vp::ends_at))
+            .load(&mut conn)
+            .unwrap()
+    } else {
+        dp::table
+            .filter(dp::driver_id.eq(id))
+            .order(dp::starts_at)
+            .select((dp::starts_at, dp::ends_at))
+            .load(&mut conn)
+            .unwrap()
+    }
+}
+
+#[actix_web::test]
+async fn every_change_of_status_opens_or_closes_a_stay_in_the_pool() {
+    let app = spawn_app().await;
+    let desk = app.token("dispatcher").await;
+    let patch = |path: String, body: Value| {
+        let (app, desk) = (&app, &desk);
+        async move {
+            let res = app.patch(&path, desk, &body).await;
+            assert_eq!(res.status, 200, "{}", res.text);
+        }
+    };
+    // Registered: one open stay.
+    let car = app.vehicle("14A-200.01", 5, "sedan").await;
+    let s = stays(&app, true, &car);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].1, None);
+    // Retired: closed. An edit that leaves the status alone changes nothing.
+    let path = format!("/api/v1/vehicles/{car}");
+    patch(path.clone(), json!({"status": "retired"})).await;
+    patch(path.clone(), json!({"model": "Toyota Vios"})).await;
+    let s = stays(&app, true, &car);
+    assert_eq!(s.len(), 1);
+    let retired_at = s[0].1.expect("closed");
+    assert!(retired_at > s[0].0);
+    // Back in service: a second stay from then on.
+    patch(path.clone(), json!({"status": "active"})).await;
+    let s = stays(&app, true, &car);
+    assert_eq!(s.len(), 2);
+    assert!(s[1].0 >= retired_at);
+    assert_eq!(s[1].1, None);
+
+    // A driver made inactive.
+    let driver = app.driver("Nguyễn Văn Lái", "D", None).await;
+    patch(
+        format!("/api/v1/drivers/{driver}"),
+        json!({"status": "inactive"}),
+    )
+    .await;
+    let s = stays(&app, false, &driver);
+    assert_eq!(s.len(), 1);
+    assert!(s[0].1.is_some());
+
+    // Imported: an active vehicle comes with an open stay, a retired one
+    // with none.
+    let token = app.token("dispatcher").await;
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/imports/vehicles?board=BTC",
+            Some(&token),
+            Some("text/csv; charset=utf-8"),
+            b"plate,model,seats,category,fuel_norm,status\n\
+              14A-200.02,Toyota Camry,5,sedan,9.5,active\n\
+              14A-200.03,Toyota Camry,5,sedan,9.5,retired\n"
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let res = app.get("/api/v1/vehicles?limit=100", &token).await;
+    let id_of = |plate: &str| {
+        res.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["plate"] == plate)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(stays(&app, true, &id_of("14A-200.02")).len(), 1);
+    assert_eq!(stays(&app, true, &id_of("14A-200.03")).len(), 0);
+
+    // The database keeps the history whole: no overlapping stay, no change
+    // to a closed one, no deleting it.
+    let mut conn = app.db.connect();
+    for sql in [
+        format!(
+            "INSERT INTO vehicle_pool_periods (vehicle_id, starts_at, ends_at) \
+             VALUES ('{car}', '2020-01-01 00:00:00', '2999-01-01 00:00:00')"
+        ),
+        format!(
+            "INSERT INTO vehicle_pool_periods (vehicle_id, starts_at) VALUES ('{car}', '2999-01-01 00:00:00')"
+        ),
+        format!(
+            "UPDATE vehicle_pool_periods SET ends_at = '2999-01-01 00:00:00' \
+             WHERE vehicle_id = '{car}' AND ends_at IS NOT NULL"
+        ),
+        format!(
+            "DELETE FROM vehicle_pool_periods WHERE vehicle_id = '{car}' AND ends_at IS NOT NULL"
+        ),
+        format!(
+            "UPDATE driver_pool_periods SET starts_at = '2020-01-01 00:00:00' WHERE driver_id = '{driver}'"
+        ),
+        "INSERT INTO driver_pool_periods (driver_id, starts_at, ends_at) \
+         VALUES ('00000000-0000-7000-8000-00000000ffff', '2020-01-01 00:00:00', NULL)"
+            .to_owned(),
+        format!(
+            "INSERT INTO driver_pool_periods (driver_id, starts_at, ends_at) \
+             VALUES ('{driver}', '2020-01-02 00:00:00', '2020-01-01 00:00:00')"
+        ),
+    ] {
+        let result = diesel::RunQueryDsl::execute(diesel::sql_query(sql.as_str()), &mut conn);
+        assert!(result.is_err(), "the database accepted: {sql}");
+    }
+    // The same shape with valid values is accepted: a stay before the
+    // driver's first.
+    let ok = format!(
+        "INSERT INTO driver_pool_periods (driver_id, starts_at, ends_at) \
+         VALUES ('{driver}', '2020-01-01 00:00:00', '2020-01-02 00:00:00')"
+    );
+    diesel::RunQueryDsl::execute(diesel::sql_query(ok.as_str()), &mut conn).unwrap();
+}
