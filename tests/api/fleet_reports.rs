@@ -1130,6 +1130,188 @@ async fn a_report_too_large_for_json_is_offered_as_csv() {
     assert_eq!(r["rows"].as_array().unwrap().len(), 280 * 30);
 }
 
+/// `hhmm` office time (UTC+7) on `date`.
+fn office(date: NaiveDate, hhmm: &str) -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339(&format!("{date}T{hhmm}:00+07:00"))
+        .unwrap()
+        .to_utc()
+}
+
+impl TestApp {
+    /// Registers a vehicle at `since` through the storage layer (the API
+    /// registers at the wall clock's now); returns it.
+    fn vehicle_since(
+        &self,
+        plate: &str,
+        seats: i64,
+        category: &str,
+        since: chrono::DateTime<Utc>,
+    ) -> sharedoffice::domain::fleet::vehicle::Vehicle {
+        use sharedoffice::domain::fleet::vehicle::*;
+        let v = Vehicle {
+            id: uuid::Uuid::now_v7(),
+            plate: Plate::parse(plate).unwrap(),
+            model: "Toyota".to_owned(),
+            seats: Seats::parse(seats).unwrap(),
+            category: VehicleCategory::parse(category).unwrap(),
+            fuel_norm: FuelNorm::parse("10").unwrap(),
+            odometer_km: 10000,
+            status: VehicleStatus::Active,
+            origin_board_id: self.boards["BTC"],
+        };
+        sharedoffice::storage::vehicles::insert(&mut self.db.connect(), &v, since).unwrap();
+        v
+    }
+
+    /// Registers a driver at `since` through the storage layer; returns it.
+    fn driver_since(
+        &self,
+        name: &str,
+        licence: &str,
+        since: chrono::DateTime<Utc>,
+    ) -> sharedoffice::domain::fleet::driver::Driver {
+        use sharedoffice::domain::fleet::driver::*;
+        let d = Driver {
+            id: uuid::Uuid::now_v7(),
+            full_name: sharedoffice::domain::user::FullName::parse(name).unwrap(),
+            licence_number: LicenceNumber::parse(licence).unwrap(),
+            licence_class: LicenceClass::parse("D").unwrap(),
+            licence_expires_on: NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(),
+            phone: None,
+            status: DriverStatus::Active,
+            origin_board_id: self.boards["UBKT"],
+            user_id: None,
+            calendar_key: format!("{licence:0>32}"),
+        };
+        sharedoffice::storage::drivers::insert(&mut self.db.connect(), &d, since).unwrap();
+        d
+    }
+}
+
+#[actix_web::test]
+async fn reports_of_a_past_period_count_the_pool_as_it_was_in_each_hour() {
+    use sharedoffice::domain::fleet::driver::DriverStatus;
+    use sharedoffice::domain::fleet::vehicle::VehicleStatus;
+    let app = spawn_app().await;
+    // A Monday and Tuesday at least three weeks ago: D0 and D1.
+    let (d0, d1) = (day(-35), day(-34));
+    let long_ago = office(d0, "00:00") - Duration::days(30);
+    // Car A: in the pool since long ago, retired at midnight between D0
+    // and D1. Car C: there throughout. Car D: bought at noon on D1. Car B:
+    // bought today, after the period.
+    let mut a = app.vehicle_since("14A-100.01", 5, "sedan", long_ago);
+    a.status = VehicleStatus::Retired;
+    sharedoffice::storage::vehicles::update(&mut app.db.connect(), &a, office(d1, "00:00"))
+        .unwrap();
+    app.vehicle_since("14A-100.03", 5, "sedan", long_ago);
+    app.vehicle_since("14A-100.04", 7, "suv", office(d1, "12:00"));
+    app.vehicle("14A-100.02", 5, "sedan").await;
+    // Driver X: made inactive at 12:30 on D0. Driver Y: there throughout.
+    // Driver Z: hired today.
+    let mut x = app.driver_since("Trần Văn X", "790000000001", long_ago);
+    x.status = DriverStatus::Inactive;
+    sharedoffice::storage::drivers::update(&mut app.db.connect(), &x, office(d0, "12:30")).unwrap();
+    app.driver_since("Lê Văn Y", "790000000002", long_ago);
+    app.driver("Phạm Văn Z", "D", None).await;
+    let q = format!("from={d0}&to={d1}");
+
+    // By the hour, 48 buckets from D0 00:00.
+    // vehicles: D0 all day A + C = 2; D1 00–12 C = 1; D1 12–24 C + D = 2;
+    //   in all 24 × 2 + 12 × 1 + 12 × 2 = 84 vehicle-hours (today's pool,
+    //   B + C + D, would give 3 every hour: 144).
+    // drivers: D0 00–12 X + Y = 2; from 12:00 on D0 only Y = 1 (X leaves
+    //   at 12:30, inside the 12:00 bucket, which counts who was there
+    //   throughout); in all 12 × 2 + 36 × 1 = 60 (today: Y + Z = 2 each hour).
+    let r = app.report("manager", &format!("pool-balance?{q}")).await;
+    let rows = r["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 48);
+    let col = |name: &str| -> Vec<u64> { rows.iter().map(|r| r[name].as_u64().unwrap()).collect() };
+    let (vehicles, drivers, capacity) = (col("vehicles"), col("drivers"), col("capacity"));
+    assert_eq!(vehicles[..24], [2; 24]);
+    assert_eq!(vehicles[24..36], [1; 12]);
+    assert_eq!(vehicles[36..], [2; 12]);
+    assert_eq!(vehicles.iter().sum::<u64>(), 84);
+    assert_eq!(drivers[..12], [2; 12]);
+    assert_eq!(drivers[12..], [1; 36]);
+    assert_eq!(drivers.iter().sum::<u64>(), 60);
+    // Capacity is the smaller: 2 until D0 12:00, then 1.
+    assert_eq!(capacity.iter().sum::<u64>(), 12 * 2 + 36);
+    assert_eq!(rows[11]["bucket_start"], format!("{d0}T11:00:00+07:00"));
+    assert_eq!(rows[12]["drivers"], 1);
+
+    // By the day: the fewest at once. D0: A and C all day, 2 vehicles; X
+    // leaves at 12:30, 1 driver. D1: C alone until D arrives at noon, 1.
+    let r = app
+        .report("manager", &format!("pool-balance?{q}&bucket=day"))
+        .await;
+    let days: Vec<(u64, u64)> = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["vehicles"].as_u64().unwrap(),
+                r["drivers"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(days, [(2, 1), (1, 1)]);
+
+    // With a category: the sedans were A and C on D0, C alone on D1 (B
+    // came later).
+    let r = app
+        .report(
+            "manager",
+            &format!("pool-balance?{q}&category=sedan&bucket=day"),
+        )
+        .await;
+    assert_eq!(r["rows"][0]["vehicles"], 2);
+    assert_eq!(r["rows"][1]["vehicles"], 1);
+
+    // Bookable hours (07:00–17:00) only while in the pool: A 10 (D0), C 20,
+    // D 5 (D1 12:00–17:00); B was not there and is not listed.
+    let r = app
+        .report("manager", &format!("vehicle-utilisation?{q}"))
+        .await;
+    assert_eq!(r["rows"].as_array().unwrap().len(), 3, "{r}");
+    let line = |plate: &str| row(&r, "plate", plate).clone();
+    assert_eq!(line("14A-100.01")["bookable_hours"], "10.00");
+    assert_eq!(line("14A-100.01")["status"], "retired");
+    assert_eq!(line("14A-100.01")["idle_days"], 1);
+    assert_eq!(line("14A-100.03")["bookable_hours"], "20.00");
+    assert_eq!(line("14A-100.04")["bookable_hours"], "5.00");
+    // Shift hours: X 07:00–12:30 = 5.5, Y 20; Z not yet hired.
+    let r = app
+        .report("manager", &format!("driver-utilisation?{q}"))
+        .await;
+    assert_eq!(r["rows"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(row(&r, "full_name", "Trần Văn X")["shift_hours"], "5.50");
+    assert_eq!(row(&r, "full_name", "Lê Văn Y")["shift_hours"], "20.00");
+
+    // Fleet sizing without requests: owned at the end of the period, when
+    // the pool held C (sedan), D (suv) and driver Y.
+    let r = app.report("manager", &format!("fleet-sizing?{q}")).await;
+    let owned = |resource: &str, category: &str| {
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["resource"] == resource && l["category"] == category)
+            .unwrap_or_else(|| panic!("no {resource} {category} in {r}"))["owned"]
+            .clone()
+    };
+    assert_eq!(owned("vehicle", "sedan"), 1);
+    assert_eq!(owned("vehicle", "suv"), 1);
+    assert_eq!(owned("vehicle", "all"), 2);
+    assert_eq!(owned("driver", "all"), 1);
+
+    // Board usage: at the end of the period BTC's cars in the pool were C
+    // and D, UBKT's drivers Y alone.
+    let r = app.report("manager", &format!("board-usage?{q}")).await;
+    assert_eq!(row(&r, "board", "BTC")["own_vehicles"], 2);
+    assert_eq!(row(&r, "board", "UBKT")["own_drivers"], 1);
+}
+
 /// A vehicle's (driver's) stays in the pool, oldest first, as
 /// `(starts_at, ends_at)`.
 fn stays(
