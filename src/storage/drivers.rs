@@ -11,6 +11,7 @@ use super::occupancy::WeekLoad;
 use super::schema::{drivers, occupancy};
 use super::{DbConn, opt_uuid_of, stored, to_db_time, uuid_of};
 use crate::domain::fleet::assignment::DriverOption;
+use crate::domain::fleet::block::Resource;
 use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
 use crate::domain::time_range::TimeRange;
 use crate::domain::user::FullName;
@@ -47,6 +48,7 @@ impl DriverRow {
     }
 }
 
+/// Registers a driver, opening its stay in the pool if it comes in active.
 pub fn insert(conn: &mut DbConn, d: &Driver, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::insert_into(drivers::table)
         .values((
@@ -64,9 +66,17 @@ pub fn insert(conn: &mut DbConn, d: &Driver, now: DateTime<Utc>) -> QueryResult<
             drivers::updated_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
+    super::pool_periods::keep(
+        conn,
+        Resource::Driver(d.id),
+        d.status == DriverStatus::Active,
+        now,
+    )?;
     Ok(())
 }
 
+/// Saves a driver; a change of status opens or closes its stay in the
+/// pool at `now` (see `pool_periods::keep`).
 pub fn update(conn: &mut DbConn, d: &Driver, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(drivers::table.find(d.id.to_string()))
         .set((
@@ -82,6 +92,12 @@ pub fn update(conn: &mut DbConn, d: &Driver, now: DateTime<Utc>) -> QueryResult<
             drivers::updated_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
+    super::pool_periods::keep(
+        conn,
+        Resource::Driver(d.id),
+        d.status == DriverStatus::Active,
+        now,
+    )?;
     Ok(())
 }
 

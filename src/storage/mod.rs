@@ -18,6 +18,7 @@ pub mod fleet_reports;
 pub mod ledger;
 pub mod money;
 pub mod occupancy;
+pub mod pool_periods;
 pub mod prepared;
 pub mod schema;
 pub mod settings;

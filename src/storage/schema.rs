@@ -147,6 +147,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// When each vehicle was in the pool (`ends_at` NULL: still is).
+    vehicle_pool_periods (vehicle_id, starts_at) {
+        vehicle_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// When each driver was in the pool (`ends_at` NULL: still is).
+    driver_pool_periods (driver_id, starts_at) {
+        driver_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     accounts (id) {
         id -> Text,
         code -> Text,
@@ -478,6 +496,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     blocks,
     bookings,
     occupancy,
+    vehicle_pool_periods,
+    driver_pool_periods,
     accounts,
     budget_lines,
     periods,

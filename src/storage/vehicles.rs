@@ -11,6 +11,7 @@ use super::occupancy::WeekLoad;
 use super::schema::{occupancy, vehicles};
 use super::{DbConn, stored, to_db_time, uuid_of};
 use crate::domain::fleet::assignment::VehicleOption;
+use crate::domain::fleet::block::Resource;
 use crate::domain::fleet::vehicle::{
     FuelNorm, Plate, Seats, Vehicle, VehicleCategory, VehicleStatus,
 };
@@ -46,6 +47,7 @@ impl VehicleRow {
     }
 }
 
+/// Registers a vehicle, opening its stay in the pool if it comes in active.
 pub fn insert(conn: &mut DbConn, v: &Vehicle, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::insert_into(vehicles::table)
         .values((
@@ -62,9 +64,17 @@ pub fn insert(conn: &mut DbConn, v: &Vehicle, now: DateTime<Utc>) -> QueryResult
             vehicles::updated_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
+    super::pool_periods::keep(
+        conn,
+        Resource::Vehicle(v.id),
+        v.status == VehicleStatus::Active,
+        now,
+    )?;
     Ok(())
 }
 
+/// Saves a vehicle; a change of status opens or closes its stay in the
+/// pool at `now` (see `pool_periods::keep`).
 pub fn update(conn: &mut DbConn, v: &Vehicle, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(vehicles::table.find(v.id.to_string()))
         .set((
@@ -79,6 +89,12 @@ pub fn update(conn: &mut DbConn, v: &Vehicle, now: DateTime<Utc>) -> QueryResult
             vehicles::updated_at.eq(to_db_time(now)),
         ))
         .execute(conn)?;
+    super::pool_periods::keep(
+        conn,
+        Resource::Vehicle(v.id),
+        v.status == VehicleStatus::Active,
+        now,
+    )?;
     Ok(())
 }
 

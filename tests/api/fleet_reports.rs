@@ -1129,3 +1129,326 @@ async fn a_report_too_large_for_json_is_offered_as_csv() {
         .await;
     assert_eq!(r["rows"].as_array().unwrap().len(), 280 * 30);
 }
+
+/// `hhmm` office time (UTC+7) on `date`.
+fn office(date: NaiveDate, hhmm: &str) -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339(&format!("{date}T{hhmm}:00+07:00"))
+        .unwrap()
+        .to_utc()
+}
+
+impl TestApp {
+    /// Registers a vehicle at `since` through the storage layer (the API
+    /// registers at the wall clock's now); returns it.
+    fn vehicle_since(
+        &self,
+        plate: &str,
+        seats: i64,
+        category: &str,
+        since: chrono::DateTime<Utc>,
+    ) -> sharedoffice::domain::fleet::vehicle::Vehicle {
+        use sharedoffice::domain::fleet::vehicle::*;
+        let v = Vehicle {
+            id: uuid::Uuid::now_v7(),
+            plate: Plate::parse(plate).unwrap(),
+            model: "Toyota".to_owned(),
+            seats: Seats::parse(seats).unwrap(),
+            category: VehicleCategory::parse(category).unwrap(),
+            fuel_norm: FuelNorm::parse("10").unwrap(),
+            odometer_km: 10000,
+            status: VehicleStatus::Active,
+            origin_board_id: self.boards["BTC"],
+        };
+        sharedoffice::storage::vehicles::insert(&mut self.db.connect(), &v, since).unwrap();
+        v
+    }
+
+    /// Registers a driver at `since` through the storage layer; returns it.
+    fn driver_since(
+        &self,
+        name: &str,
+        licence: &str,
+        since: chrono::DateTime<Utc>,
+    ) -> sharedoffice::domain::fleet::driver::Driver {
+        use sharedoffice::domain::fleet::driver::*;
+        let d = Driver {
+            id: uuid::Uuid::now_v7(),
+            full_name: sharedoffice::domain::user::FullName::parse(name).unwrap(),
+            licence_number: LicenceNumber::parse(licence).unwrap(),
+            licence_class: LicenceClass::parse("D").unwrap(),
+            licence_expires_on: NaiveDate::from_ymd_opt(2030, 12, 31).unwrap(),
+            phone: None,
+            status: DriverStatus::Active,
+            origin_board_id: self.boards["UBKT"],
+            user_id: None,
+            calendar_key: format!("{licence:0>32}"),
+        };
+        sharedoffice::storage::drivers::insert(&mut self.db.connect(), &d, since).unwrap();
+        d
+    }
+}
+
+#[actix_web::test]
+async fn reports_of_a_past_period_count_the_pool_as_it_was_in_each_hour() {
+    use sharedoffice::domain::fleet::driver::DriverStatus;
+    use sharedoffice::domain::fleet::vehicle::VehicleStatus;
+    let app = spawn_app().await;
+    // A Monday and Tuesday at least three weeks ago: D0 and D1.
+    let (d0, d1) = (day(-35), day(-34));
+    let long_ago = office(d0, "00:00") - Duration::days(30);
+    // Car A: in the pool since long ago, retired at midnight between D0
+    // and D1. Car C: there throughout. Car D: bought at noon on D1. Car B:
+    // bought today, after the period.
+    let mut a = app.vehicle_since("14A-100.01", 5, "sedan", long_ago);
+    a.status = VehicleStatus::Retired;
+    sharedoffice::storage::vehicles::update(&mut app.db.connect(), &a, office(d1, "00:00"))
+        .unwrap();
+    app.vehicle_since("14A-100.03", 5, "sedan", long_ago);
+    app.vehicle_since("14A-100.04", 7, "suv", office(d1, "12:00"));
+    app.vehicle("14A-100.02", 5, "sedan").await;
+    // Driver X: made inactive at 12:30 on D0. Driver Y: there throughout.
+    // Driver Z: hired today.
+    let mut x = app.driver_since("Trần Văn X", "790000000001", long_ago);
+    x.status = DriverStatus::Inactive;
+    sharedoffice::storage::drivers::update(&mut app.db.connect(), &x, office(d0, "12:30")).unwrap();
+    app.driver_since("Lê Văn Y", "790000000002", long_ago);
+    app.driver("Phạm Văn Z", "D", None).await;
+    let q = format!("from={d0}&to={d1}");
+
+    // By the hour, 48 buckets from D0 00:00.
+    // vehicles: D0 all day A + C = 2; D1 00–12 C = 1; D1 12–24 C + D = 2;
+    //   in all 24 × 2 + 12 × 1 + 12 × 2 = 84 vehicle-hours (today's pool,
+    //   B + C + D, would give 3 every hour: 144).
+    // drivers: D0 00–12 X + Y = 2; from 12:00 on D0 only Y = 1 (X leaves
+    //   at 12:30, inside the 12:00 bucket, which counts who was there
+    //   throughout); in all 12 × 2 + 36 × 1 = 60 (today: Y + Z = 2 each hour).
+    let r = app.report("manager", &format!("pool-balance?{q}")).await;
+    let rows = r["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 48);
+    let col = |name: &str| -> Vec<u64> { rows.iter().map(|r| r[name].as_u64().unwrap()).collect() };
+    let (vehicles, drivers, capacity) = (col("vehicles"), col("drivers"), col("capacity"));
+    assert_eq!(vehicles[..24], [2; 24]);
+    assert_eq!(vehicles[24..36], [1; 12]);
+    assert_eq!(vehicles[36..], [2; 12]);
+    assert_eq!(vehicles.iter().sum::<u64>(), 84);
+    assert_eq!(drivers[..12], [2; 12]);
+    assert_eq!(drivers[12..], [1; 36]);
+    assert_eq!(drivers.iter().sum::<u64>(), 60);
+    // Capacity is the smaller: 2 until D0 12:00, then 1.
+    assert_eq!(capacity.iter().sum::<u64>(), 12 * 2 + 36);
+    assert_eq!(rows[11]["bucket_start"], format!("{d0}T11:00:00+07:00"));
+    assert_eq!(rows[12]["drivers"], 1);
+
+    // By the day: the fewest at once. D0: A and C all day, 2 vehicles; X
+    // leaves at 12:30, 1 driver. D1: C alone until D arrives at noon, 1.
+    let r = app
+        .report("manager", &format!("pool-balance?{q}&bucket=day"))
+        .await;
+    let days: Vec<(u64, u64)> = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["vehicles"].as_u64().unwrap(),
+                r["drivers"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(days, [(2, 1), (1, 1)]);
+
+    // With a category: the sedans were A and C on D0, C alone on D1 (B
+    // came later).
+    let r = app
+        .report(
+            "manager",
+            &format!("pool-balance?{q}&category=sedan&bucket=day"),
+        )
+        .await;
+    assert_eq!(r["rows"][0]["vehicles"], 2);
+    assert_eq!(r["rows"][1]["vehicles"], 1);
+
+    // Bookable hours (07:00–17:00) only while in the pool: A 10 (D0), C 20,
+    // D 5 (D1 12:00–17:00); B was not there and is not listed.
+    let r = app
+        .report("manager", &format!("vehicle-utilisation?{q}"))
+        .await;
+    assert_eq!(r["rows"].as_array().unwrap().len(), 3, "{r}");
+    let line = |plate: &str| row(&r, "plate", plate).clone();
+    assert_eq!(line("14A-100.01")["bookable_hours"], "10.00");
+    assert_eq!(line("14A-100.01")["status"], "retired");
+    assert_eq!(line("14A-100.01")["idle_days"], 1);
+    assert_eq!(line("14A-100.03")["bookable_hours"], "20.00");
+    assert_eq!(line("14A-100.04")["bookable_hours"], "5.00");
+    // Shift hours: X 07:00–12:30 = 5.5, Y 20; Z not yet hired.
+    let r = app
+        .report("manager", &format!("driver-utilisation?{q}"))
+        .await;
+    assert_eq!(r["rows"].as_array().unwrap().len(), 2, "{r}");
+    assert_eq!(row(&r, "full_name", "Trần Văn X")["shift_hours"], "5.50");
+    assert_eq!(row(&r, "full_name", "Lê Văn Y")["shift_hours"], "20.00");
+
+    // Fleet sizing without requests: owned at the end of the period, when
+    // the pool held C (sedan), D (suv) and driver Y.
+    let r = app.report("manager", &format!("fleet-sizing?{q}")).await;
+    let owned = |resource: &str, category: &str| {
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["resource"] == resource && l["category"] == category)
+            .unwrap_or_else(|| panic!("no {resource} {category} in {r}"))["owned"]
+            .clone()
+    };
+    assert_eq!(owned("vehicle", "sedan"), 1);
+    assert_eq!(owned("vehicle", "suv"), 1);
+    assert_eq!(owned("vehicle", "all"), 2);
+    assert_eq!(owned("driver", "all"), 1);
+
+    // Board usage: at the end of the period BTC's cars in the pool were C
+    // and D, UBKT's drivers Y alone.
+    let r = app.report("manager", &format!("board-usage?{q}")).await;
+    assert_eq!(row(&r, "board", "BTC")["own_vehicles"], 2);
+    assert_eq!(row(&r, "board", "UBKT")["own_drivers"], 1);
+}
+
+/// A vehicle's (driver's) stays in the pool, oldest first, as
+/// `(starts_at, ends_at)`.
+fn stays(
+    app: &TestApp,
+    vehicle: bool,
+    id: &str,
+) -> Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> {
+    use diesel::prelude::*;
+    use sharedoffice::storage::schema::{driver_pool_periods as dp, vehicle_pool_periods as vp};
+    let mut conn = app.db.connect();
+    if vehicle {
+        vp::table
+            .filter(vp::vehicle_id.eq(id))
+            .order(vp::starts_at)
+            .select((vp::starts_at, vp::ends_at))
+            .load(&mut conn)
+            .unwrap()
+    } else {
+        dp::table
+            .filter(dp::driver_id.eq(id))
+            .order(dp::starts_at)
+            .select((dp::starts_at, dp::ends_at))
+            .load(&mut conn)
+            .unwrap()
+    }
+}
+
+#[actix_web::test]
+async fn every_change_of_status_opens_or_closes_a_stay_in_the_pool() {
+    let app = spawn_app().await;
+    let desk = app.token("dispatcher").await;
+    let patch = |path: String, body: Value| {
+        let (app, desk) = (&app, &desk);
+        async move {
+            let res = app.patch(&path, desk, &body).await;
+            assert_eq!(res.status, 200, "{}", res.text);
+        }
+    };
+    // Registered: one open stay.
+    let car = app.vehicle("14A-200.01", 5, "sedan").await;
+    let s = stays(&app, true, &car);
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].1, None);
+    // Retired: closed. An edit that leaves the status alone changes nothing.
+    let path = format!("/api/v1/vehicles/{car}");
+    patch(path.clone(), json!({"status": "retired"})).await;
+    patch(path.clone(), json!({"model": "Toyota Vios"})).await;
+    let s = stays(&app, true, &car);
+    assert_eq!(s.len(), 1);
+    let retired_at = s[0].1.expect("closed");
+    assert!(retired_at > s[0].0);
+    // Back in service: a second stay from then on.
+    patch(path.clone(), json!({"status": "active"})).await;
+    let s = stays(&app, true, &car);
+    assert_eq!(s.len(), 2);
+    assert!(s[1].0 >= retired_at);
+    assert_eq!(s[1].1, None);
+
+    // A driver made inactive.
+    let driver = app.driver("Nguyễn Văn Lái", "D", None).await;
+    patch(
+        format!("/api/v1/drivers/{driver}"),
+        json!({"status": "inactive"}),
+    )
+    .await;
+    let s = stays(&app, false, &driver);
+    assert_eq!(s.len(), 1);
+    assert!(s[0].1.is_some());
+
+    // Imported: an active vehicle comes with an open stay, a retired one
+    // with none.
+    let token = app.token("dispatcher").await;
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/imports/vehicles?board=BTC",
+            Some(&token),
+            Some("text/csv; charset=utf-8"),
+            b"plate,model,seats,category,fuel_norm,status\n\
+              14A-200.02,Toyota Camry,5,sedan,9.5,active\n\
+              14A-200.03,Toyota Camry,5,sedan,9.5,retired\n"
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let res = app.get("/api/v1/vehicles?limit=100", &token).await;
+    let id_of = |plate: &str| {
+        res.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["plate"] == plate)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(stays(&app, true, &id_of("14A-200.02")).len(), 1);
+    assert_eq!(stays(&app, true, &id_of("14A-200.03")).len(), 0);
+
+    // The database keeps the history whole: no overlapping stay, no change
+    // to a closed one, no deleting it.
+    let mut conn = app.db.connect();
+    for sql in [
+        format!(
+            "INSERT INTO vehicle_pool_periods (vehicle_id, starts_at, ends_at) \
+             VALUES ('{car}', '2020-01-01 00:00:00', '2999-01-01 00:00:00')"
+        ),
+        format!(
+            "INSERT INTO vehicle_pool_periods (vehicle_id, starts_at) VALUES ('{car}', '2999-01-01 00:00:00')"
+        ),
+        format!(
+            "UPDATE vehicle_pool_periods SET ends_at = '2999-01-01 00:00:00' \
+             WHERE vehicle_id = '{car}' AND ends_at IS NOT NULL"
+        ),
+        format!(
+            "DELETE FROM vehicle_pool_periods WHERE vehicle_id = '{car}' AND ends_at IS NOT NULL"
+        ),
+        format!(
+            "UPDATE driver_pool_periods SET starts_at = '2020-01-01 00:00:00' WHERE driver_id = '{driver}'"
+        ),
+        "INSERT INTO driver_pool_periods (driver_id, starts_at, ends_at) \
+         VALUES ('00000000-0000-7000-8000-00000000ffff', '2020-01-01 00:00:00', NULL)"
+            .to_owned(),
+        format!(
+            "INSERT INTO driver_pool_periods (driver_id, starts_at, ends_at) \
+             VALUES ('{driver}', '2020-01-02 00:00:00', '2020-01-01 00:00:00')"
+        ),
+    ] {
+        let result = diesel::RunQueryDsl::execute(diesel::sql_query(sql.as_str()), &mut conn);
+        assert!(result.is_err(), "the database accepted: {sql}");
+    }
+    // The same shape with valid values is accepted: a stay before the
+    // driver's first.
+    let ok = format!(
+        "INSERT INTO driver_pool_periods (driver_id, starts_at, ends_at) \
+         VALUES ('{driver}', '2020-01-01 00:00:00', '2020-01-02 00:00:00')"
+    );
+    diesel::RunQueryDsl::execute(diesel::sql_query(ok.as_str()), &mut conn).unwrap();
+}

@@ -1,6 +1,7 @@
 //! The arithmetic of the fleet reports, free of SQL and HTTP: the office's
 //! working calendar, clipping busy time to it, time buckets and their
-//! classification, and the peak-overlap sweep behind fleet sizing.
+//! classification, the peak-overlap sweep behind fleet sizing, and the pool
+//! as it was (each resource's stays in it) behind capacity.
 //!
 //! Instants are handled as microseconds since the Unix epoch (`i64`), the
 //! precision both storage backends keep, so every sum is exact; hours and
@@ -10,6 +11,7 @@ pub mod buckets;
 pub mod calendar;
 pub mod intervals;
 pub mod period;
+pub mod pool;
 pub mod sizing;
 pub mod sweep;
 pub mod tally;

@@ -165,7 +165,8 @@ report_row! {
         #[schema(example = "14A-123.45")]
         pub plate: Option<String>,
         pub category: Option<String>,
-        /// active or retired (retired vehicles have no bookable hours).
+        /// active or retired, today (bookable hours count only the time
+        /// the vehicle was in the pool).
         pub status: Option<String>,
         /// The board that owned the vehicle(s) before pooling (group=vehicle, vehicle_day or board).
         #[schema(example = "BTC")]
@@ -468,7 +469,8 @@ report_row! {
         /// The board that employed the driver before pooling.
         #[schema(example = "UBKT")]
         pub origin_board: String,
-        /// active or inactive (inactive drivers have no shift hours).
+        /// active or inactive, today (shift hours count only the time the
+        /// driver was in the pool).
         pub status: String,
         /// Working hours less leave.
         #[schema(example = "50.00")]
@@ -611,9 +613,11 @@ report_row! {
         pub unmet: u32,
         /// The most requests running at one instant of the bucket.
         pub peak_demand: u32,
-        /// Active vehicles less the most under maintenance at once.
+        /// The fewest vehicles in the pool and not under maintenance at
+        /// one instant of the bucket (by the pool's history).
         pub vehicles: u32,
-        /// Active drivers less the most on leave at once.
+        /// The fewest drivers in the pool and not on leave at one instant
+        /// of the bucket (by the pool's history).
         pub drivers: u32,
         /// The smaller of vehicles and drivers.
         pub capacity: u32,
@@ -914,7 +918,8 @@ report_row! {
         pub category: String,
         /// Requests of the period needing this kind.
         pub requests: u32,
-        /// Active in the pool now.
+        /// In the pool when the peak began (without requests: at the end
+        /// of the period, or now if it has not ended).
         pub owned: u32,
         /// The most requests running at once (turnaround included): the
         /// fewest that would have served them all.
@@ -1081,9 +1086,11 @@ report_row! {
         /// Trip costs charged in the ledger, dated in the period, less reversals.
         #[schema(value_type = String, example = "1048391.25")]
         pub cost: crate::domain::money::Total,
-        /// Active vehicles it brought to the pool (origin_board).
+        /// Vehicles it brought to the pool (origin_board) still in it at
+        /// the end of the period (or now, if it has not ended).
         pub own_vehicles: u32,
-        /// Active drivers it brought to the pool.
+        /// Drivers it brought to the pool still in it at the end of the
+        /// period (or now, if it has not ended).
         pub own_drivers: u32,
         /// The most of its requests running at once (turnaround included).
         pub peak_need: u32,

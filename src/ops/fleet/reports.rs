@@ -4,27 +4,28 @@
 //! layer can stream them (CSV) or collect them (JSON) from the same code.
 //! The arithmetic lives in `domain::utilisation`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::domain::fleet::booking::BookingStatus;
-use crate::domain::fleet::driver::{Driver, DriverStatus};
-use crate::domain::fleet::vehicle::{Vehicle, VehicleCategory, VehicleStatus};
+use crate::domain::fleet::driver::Driver;
+use crate::domain::fleet::vehicle::{Vehicle, VehicleCategory};
 use crate::domain::money::Total;
 use crate::domain::utilisation::buckets::{self, Balance, BucketSize, Thresholds};
 use crate::domain::utilisation::calendar::WorkingCalendar;
 use crate::domain::utilisation::intervals::IntervalSet;
 use crate::domain::utilisation::period::Period;
+use crate::domain::utilisation::pool;
 use crate::domain::utilisation::sweep::{BucketPeaks, Peak, Sweep};
 use crate::domain::utilisation::tally::{DayCount, DayGrid, Tally};
 use crate::domain::utilisation::usage::Usage;
 use crate::domain::utilisation::{instant, micros};
 use crate::ops::OpError;
 use crate::storage::fleet_reports::{self, PAGE, Reads, Request, RequestFilter};
-use crate::storage::{DbConn, Pool, PooledConn, drivers, settings, vehicles};
+use crate::storage::{DbConn, Pool, PooledConn, drivers, pool_periods, settings, vehicles};
 
 /// What every fleet report needs: the calendar, the period and the time.
 #[derive(Debug, Clone)]
@@ -170,13 +171,14 @@ struct ItemDay {
 type OnDay<'a, T> = dyn FnMut(&[Tallied<T>], &[ItemDay]) -> Result<(), OpError> + 'a;
 
 /// Reads the period once for a whole pool of vehicles (`vehicles`) or
-/// drivers, in the order of `items`: each one's blocks (all of the period
-/// for the `inactive`, who are left out unless they served a trip in the
-/// period), then every served request in start order, counted against its
-/// vehicle or driver. Each day is closed once the requests' starts have
-/// passed it, and `on_day` is told its numbers for every item, in order.
-/// Returns the items kept with their totals over the period.
-#[allow(clippy::too_many_arguments)]
+/// drivers, in the order of `items`: each one's blocks and the time it was
+/// out of the pool (before it joined, after it left), which are not
+/// bookable; then every served request in start order, counted against its
+/// vehicle or driver. Items never in the pool during the period are left
+/// out unless they served a trip in it. Each day is closed once the
+/// requests' starts have passed it, and `on_day` is told its numbers for
+/// every item, in order. Returns the items kept with their totals over the
+/// period.
 fn tally_pool<T>(
     conn: &mut DbConn,
     ctx: &ReportContext,
@@ -184,15 +186,26 @@ fn tally_pool<T>(
     items: Vec<T>,
     vehicles: bool,
     id_of: impl Fn(&T) -> Uuid,
-    inactive: impl Fn(&T) -> bool,
     on_day: &mut OnDay<'_, T>,
 ) -> Result<Vec<(T, Usage, u32, i64)>, OpError> {
     let (from, to) = ctx.window_instants();
-    let idle: Vec<Uuid> = items.iter().filter(|i| inactive(i)).map(&id_of).collect();
+    let everything = grid.bounds();
+    let stays = pool_periods::stays(conn, vehicles, from, to)?;
+    let in_pool = |id: &Uuid| {
+        stays
+            .get(id)
+            .map(|s| pool::in_pool(s, everything.0, everything.1))
+            .unwrap_or_default()
+    };
+    let idle: Vec<Uuid> = items
+        .iter()
+        .map(&id_of)
+        .filter(|id| in_pool(id).is_empty())
+        .collect();
     let working = fleet_reports::with_served_trips(conn, vehicles, &idle, from, to)?;
     let items: Vec<T> = items
         .into_iter()
-        .filter(|i| !inactive(i) || working.contains(&id_of(i)))
+        .filter(|i| !in_pool(&id_of(i)).is_empty() || working.contains(&id_of(i)))
         .collect();
     let index: HashMap<Uuid, usize> = items
         .iter()
@@ -206,16 +219,14 @@ fn tally_pool<T>(
         }
         Ok::<_, OpError>(())
     })?;
-    let everything = grid.bounds();
     let mut pool: Vec<Tallied<T>> = items
         .into_iter()
         .zip(blocks)
         .map(|(item, spans)| {
-            let blocked = if inactive(&item) {
-                IntervalSet::from_spans([everything])
-            } else {
-                IntervalSet::from_spans(spans)
-            };
+            // Not bookable: its blocks, and the time it was out of the pool.
+            let out = IntervalSet::from_spans([everything]).minus(&in_pool(&id_of(&item)));
+            let blocked =
+                IntervalSet::from_spans(spans.into_iter().chain(out.spans().iter().copied()));
             Tallied {
                 item,
                 tally: Tally::new(blocked),
@@ -323,8 +334,9 @@ pub enum VehicleLine {
 }
 
 /// Vehicle utilisation over the period, grouped, one line at a time to
-/// `sink`. Retired vehicles have no bookable time and appear only with
-/// trips in the period.
+/// `sink`. A vehicle is bookable only while it was in the pool; one that
+/// was not in the pool at all during the period appears only with trips in
+/// it.
 pub fn vehicle_utilisation(
     conn: &mut DbConn,
     ctx: &ReportContext,
@@ -389,16 +401,7 @@ pub fn vehicle_utilisation(
         }
     };
     let fleet: Vec<Arc<Vehicle>> = fleet.into_iter().map(Arc::new).collect();
-    let pool = tally_pool(
-        conn,
-        ctx,
-        &grid,
-        fleet,
-        true,
-        |v| v.id,
-        |v| v.status == VehicleStatus::Retired,
-        &mut on_day,
-    )?;
+    let pool = tally_pool(conn, ctx, &grid, fleet, true, |v| v.id, &mut on_day)?;
     let mut by_board: BTreeMap<Uuid, UseTotals> = BTreeMap::new();
     for (v, u, trips, km) in pool {
         let totals = UseTotals {
@@ -439,8 +442,9 @@ pub struct DriverLine {
     pub idle_days: u32,
 }
 
-/// Driver utilisation, one driver at a time. Inactive drivers have no
-/// shift hours and appear only with trips in the period.
+/// Driver utilisation, one driver at a time. A driver has shift hours
+/// only while in the pool; one not in the pool at all during the period
+/// appears only with trips in it.
 pub fn driver_utilisation(
     conn: &mut DbConn,
     ctx: &ReportContext,
@@ -457,16 +461,7 @@ pub fn driver_utilisation(
         Ok(())
     })?;
     let grid = DayGrid::new(&ctx.calendar, &ctx.period);
-    let pool = tally_pool(
-        conn,
-        ctx,
-        &grid,
-        staff,
-        false,
-        |d| d.id,
-        |d| d.status == DriverStatus::Inactive,
-        &mut |_, _| Ok(()),
-    )?;
+    let pool = tally_pool(conn, ctx, &grid, staff, false, |d| d.id, &mut |_, _| Ok(()))?;
     for (d, u, trips, km) in pool {
         sink(DriverLine {
             driver: d,
@@ -486,17 +481,19 @@ pub fn driver_utilisation(
 /// the smallest owned category with enough seats.
 struct Categoriser {
     of_vehicle: HashMap<Uuid, VehicleCategory>,
-    /// Active vehicles' (seats, category), fewest seats first.
+    /// The (seats, category) of the vehicles in the pool during the
+    /// period, fewest seats first.
     by_seats: Vec<(u8, VehicleCategory)>,
 }
 
 impl Categoriser {
-    fn load(conn: &mut DbConn) -> Result<Self, OpError> {
+    /// `in_pool`: the vehicles' stays in the pool during the period.
+    fn load(conn: &mut DbConn, in_pool: &HashMap<Uuid, Vec<pool::Stay>>) -> Result<Self, OpError> {
         let mut of_vehicle = HashMap::new();
         let mut by_seats = Vec::new();
         for_each_vehicle(conn, &Default::default(), |_, v| {
             of_vehicle.insert(v.id, v.category);
-            if v.status == VehicleStatus::Active {
+            if in_pool.contains_key(&v.id) {
                 by_seats.push((v.seats.get(), v.category));
             }
             Ok(())
@@ -569,8 +566,38 @@ impl Peaks {
     }
 }
 
-/// The pool balance per bucket. With a category, demand is the requests
-/// needing that category and capacity the vehicles of it.
+/// For each bucket, the fewest of `members` (vehicles or drivers, each
+/// with an empty list to be filled with its blocks) available at any one
+/// instant: in the pool by its `stays`, and not in maintenance or on leave.
+fn available_per_bucket(
+    conn: &mut DbConn,
+    vehicles: bool,
+    stays: &HashMap<Uuid, Vec<pool::Stay>>,
+    mut members: HashMap<Uuid, Vec<(i64, i64)>>,
+    bounds: &[i64],
+) -> Result<Vec<u32>, OpError> {
+    let (start, end) = (bounds[0], bounds[bounds.len() - 1]);
+    let (from, to) = (instant(start), instant(end));
+    fleet_reports::for_each_block(conn, vehicles, None, from, to, |b| {
+        if let Some(spans) = members.get_mut(&b.resource.id()) {
+            spans.push((micros(b.starts_at), micros(b.ends_at)));
+        }
+        Ok::<_, OpError>(())
+    })?;
+    let available: Vec<IntervalSet> = members
+        .into_iter()
+        .map(|(id, blocks)| {
+            let in_pool = pool::in_pool(stays.get(&id).map_or(&[][..], Vec::as_slice), start, end);
+            in_pool.minus(&IntervalSet::from_spans(blocks))
+        })
+        .collect();
+    Ok(pool::fewest_available(&available, bounds))
+}
+
+/// The pool balance per bucket. Capacity counts the vehicles and drivers
+/// that were in the pool throughout the bucket (by their history, not their
+/// status today) less those blocked. With a category, demand is the
+/// requests needing that category and capacity the vehicles of it.
 pub fn pool_balance(
     conn: &mut DbConn,
     ctx: &ReportContext,
@@ -582,54 +609,32 @@ pub fn pool_balance(
     let bounds = buckets::bounds(&ctx.calendar, &ctx.period, size);
     let n = bounds.len() - 1;
     let (from, to) = ctx.window_instants();
-    let categoriser = Categoriser::load(conn)?;
+    let vehicle_stays = pool_periods::stays(conn, true, from, to)?;
+    let categoriser = Categoriser::load(conn, &vehicle_stays)?;
 
-    // Capacity: the pool less what is blocked at once.
-    let mut vehicle_count = 0u32;
-    let mut counted: HashSet<Uuid> = HashSet::new();
-    for_each_vehicle(
-        conn,
-        &vehicles::VehicleFilter {
-            status: Some(VehicleStatus::Active),
-            category,
-            ..Default::default()
-        },
-        |_, v| {
-            vehicle_count += 1;
-            counted.insert(v.id);
-            Ok(())
-        },
-    )?;
-    let mut maintenance = Peaks::new(&bounds);
-    fleet_reports::for_each_block(conn, true, None, from, to, |b| {
-        if counted.contains(&b.resource.id()) {
-            maintenance.push(micros(b.starts_at), micros(b.ends_at));
-        }
-        Ok::<_, OpError>(())
-    })?;
-    let maintenance = maintenance.finish();
-    let mut driver_count = 0u32;
-    let mut active_drivers: HashSet<Uuid> = HashSet::new();
-    for_each_driver(
-        conn,
-        &drivers::DriverFilter {
-            status: Some(DriverStatus::Active),
-            ..Default::default()
-        },
-        |_, d| {
-            driver_count += 1;
-            active_drivers.insert(d.id);
-            Ok(())
-        },
-    )?;
-    let mut leave = Peaks::new(&bounds);
-    fleet_reports::for_each_block(conn, false, None, from, to, |b| {
-        if active_drivers.contains(&b.resource.id()) {
-            leave.push(micros(b.starts_at), micros(b.ends_at));
-        }
-        Ok::<_, OpError>(())
-    })?;
-    let leave = leave.finish();
+    // Capacity: in each bucket, the fewest vehicles (drivers) in the pool
+    // and not blocked at any one instant of it.
+    let mut fleet: HashMap<Uuid, Vec<(i64, i64)>> = HashMap::new();
+    match category {
+        None => fleet.extend(vehicle_stays.keys().map(|id| (*id, Vec::new()))),
+        Some(_) => for_each_vehicle(
+            conn,
+            &vehicles::VehicleFilter {
+                category,
+                ..Default::default()
+            },
+            |_, v| {
+                if vehicle_stays.contains_key(&v.id) {
+                    fleet.insert(v.id, Vec::new());
+                }
+                Ok(())
+            },
+        )?,
+    }
+    let vehicles = available_per_bucket(conn, true, &vehicle_stays, fleet, &bounds)?;
+    let driver_stays = pool_periods::stays(conn, false, from, to)?;
+    let staff = driver_stays.keys().map(|id| (*id, Vec::new())).collect();
+    let drivers = available_per_bucket(conn, false, &driver_stays, staff, &bounds)?;
 
     // Demand.
     let mut demand = Peaks::new(&bounds);
@@ -671,8 +676,7 @@ pub fn pool_balance(
         .calendar
         .working_time(ctx.period.from(), ctx.period.to());
     for i in 0..n {
-        let vehicles = vehicle_count.saturating_sub(maintenance[i]);
-        let drivers = driver_count.saturating_sub(leave[i]);
+        let (vehicles, drivers) = (vehicles[i], drivers[i]);
         let working = working_time.len_within(bounds[i], bounds[i + 1]) > 0;
         sink(BalanceLine {
             start: instant(bounds[i]),
@@ -699,7 +703,8 @@ pub struct SizingLine {
     pub category: String,
     /// Requests needing this kind in the period (served, unmet or waiting).
     pub requests: u32,
-    /// Active in the pool now.
+    /// In the pool when the peak began (without requests, at the end of
+    /// the period, or now if it has not ended).
     pub owned: u32,
     /// The most requests running at once, turnaround included.
     pub needed: u32,
@@ -741,31 +746,28 @@ pub fn fleet_sizing(
 ) -> Result<(), OpError> {
     let (start, end) = ctx.window();
     let gap = ctx.turnaround.num_microseconds().unwrap_or(0).max(0);
-    let categoriser = Categoriser::load(conn)?;
-    let mut owned: HashMap<&'static str, u32> = HashMap::new();
-    for_each_vehicle(
-        conn,
-        &vehicles::VehicleFilter {
-            status: Some(VehicleStatus::Active),
-            ..Default::default()
-        },
-        |_, v| {
-            *owned.entry(v.category.as_str()).or_default() += 1;
-            Ok(())
-        },
-    )?;
-    let mut drivers_owned = 0u32;
-    for_each_driver(
-        conn,
-        &drivers::DriverFilter {
-            status: Some(DriverStatus::Active),
-            ..Default::default()
-        },
-        |_, _| {
-            drivers_owned += 1;
-            Ok(())
-        },
-    )?;
+    // The pool at an instant: the vehicles' categories, and everyone's
+    // stays from the period's start (or now, if earlier) to its end.
+    let (from, to) = ctx.window_instants();
+    let vehicle_stays = pool_periods::stays(conn, true, from.min(ctx.now), to)?;
+    let driver_stays = pool_periods::stays(conn, false, from.min(ctx.now), to)?;
+    let categoriser = Categoriser::load(conn, &vehicle_stays)?;
+    let mut fleet: Vec<(VehicleCategory, &[pool::Stay])> = Vec::new();
+    for_each_vehicle(conn, &Default::default(), |_, v| {
+        if let Some(stays) = vehicle_stays.get(&v.id) {
+            fleet.push((v.category, stays));
+        }
+        Ok(())
+    })?;
+    let last = end_instant(ctx);
+    // Owned at the peak's start, or at the end of the period without one.
+    let at = |peak: &Peak| if peak.count > 0 { peak.from } else { last };
+    let vehicles_at = |c: Option<VehicleCategory>, t: i64| {
+        fleet
+            .iter()
+            .filter(|(vc, stays)| c.is_none_or(|c| c == *vc) && pool::in_pool_at(stays, t))
+            .count() as u32
+    };
     // By category, in the order of `VehicleCategory::ALL`.
     let mut per_category: Vec<Option<Need>> = VehicleCategory::ALL
         .iter()
@@ -795,24 +797,34 @@ pub fn fleet_sizing(
         peak_from: (peak.count > 0).then(|| instant(peak.from)),
         peak_to: (peak.count > 0).then(|| instant(peak.to)),
     };
-    let mut vehicles_owned = 0;
-    let mut per_category: Vec<(&str, Need)> = VehicleCategory::ALL
+    let mut per_category: Vec<(VehicleCategory, Need)> = VehicleCategory::ALL
         .iter()
         .zip(per_category)
-        .filter_map(|(c, need)| Some((c.as_str(), need?)))
+        .filter_map(|(c, need)| Some((*c, need?)))
         .collect();
-    per_category.sort_by_key(|(c, _)| *c);
+    per_category.sort_by_key(|(c, _)| c.as_str());
     for (c, need) in per_category {
-        let o = owned.get(c).copied().unwrap_or(0);
-        vehicles_owned += o;
-        sink(line("vehicle", c, o, need.finish()))?;
+        let need = need.finish();
+        let owned = vehicles_at(Some(c), at(&need.1));
+        sink(line("vehicle", c.as_str(), owned, need))?;
     }
     let all = all.finish();
     if category.is_none() {
-        sink(line("vehicle", "all", vehicles_owned, all))?;
+        sink(line("vehicle", "all", vehicles_at(None, at(&all.1)), all))?;
     }
+    let t = at(&all.1);
+    let drivers_owned = driver_stays
+        .values()
+        .filter(|stays| pool::in_pool_at(stays, t))
+        .count() as u32;
     sink(line("driver", "all", drivers_owned, all))?;
     Ok(())
+}
+
+/// The last instant of the period, or now if the period has not ended:
+/// where a report that counts the pool once looks at it.
+fn end_instant(ctx: &ReportContext) -> i64 {
+    (ctx.window().1 - 1).min(micros(ctx.now))
 }
 
 /// One board in board usage.
@@ -829,7 +841,8 @@ pub struct BoardLine {
     pub km: i64,
     /// Trip costs in the ledger dated in the period, less reversals.
     pub cost: Total,
-    /// Active vehicles and drivers it brought to the pool.
+    /// Vehicles and drivers it brought to the pool and still in it at the
+    /// end of the period (or now, if the period has not ended).
     pub own_vehicles: u32,
     pub own_drivers: u32,
     /// The most of its requests running at once, turnaround included.
@@ -902,29 +915,39 @@ pub fn board_usage(
         },
     )?;
     let costs = fleet_reports::trip_costs(conn, ctx.period.from(), ctx.period.to())?;
+    // Its vehicles and drivers in the pool at the end of the period.
+    let last = end_instant(ctx);
+    let t = instant(last);
+    let in_pool = |stays: &HashMap<Uuid, Vec<pool::Stay>>, id: &Uuid| {
+        stays.get(id).is_some_and(|s| pool::in_pool_at(s, last))
+    };
+    let vehicle_stays = pool_periods::stays(conn, true, t, instant(last + 1))?;
     for_each_vehicle(
         conn,
         &vehicles::VehicleFilter {
-            status: Some(VehicleStatus::Active),
             origin_board_id: only,
             ..Default::default()
         },
         |_, v| {
-            if let Some((l, _)) = lines.get_mut(&v.origin_board_id) {
+            if in_pool(&vehicle_stays, &v.id)
+                && let Some((l, _)) = lines.get_mut(&v.origin_board_id)
+            {
                 l.own_vehicles += 1;
             }
             Ok(())
         },
     )?;
+    let driver_stays = pool_periods::stays(conn, false, t, instant(last + 1))?;
     for_each_driver(
         conn,
         &drivers::DriverFilter {
-            status: Some(DriverStatus::Active),
             origin_board_id: only,
             ..Default::default()
         },
         |_, d| {
-            if let Some((l, _)) = lines.get_mut(&d.origin_board_id) {
+            if in_pool(&driver_stays, &d.id)
+                && let Some((l, _)) = lines.get_mut(&d.origin_board_id)
+            {
                 l.own_drivers += 1;
             }
             Ok(())
