@@ -111,7 +111,12 @@ async fn run(args: Args) {
             let mut slowest = Duration::ZERO;
             let started = Instant::now();
             for round in 0..args.rounds {
-                let address = IpAddr::V4(Ipv4Addr::new(127, 0, 1 + (round / 250) as u8, 2 + (round % 250) as u8));
+                let address = IpAddr::V4(Ipv4Addr::new(
+                    127,
+                    0,
+                    1 + (round / 250) as u8,
+                    2 + (round % 250) as u8,
+                ));
                 let client = Rc::new(client_from(address));
                 let results = join_all((0..args.concurrency).map(|i| {
                     let client = client.clone();
@@ -153,7 +158,11 @@ async fn run(args: Args) {
     println!(
         "GET /me during the flood: {} answers, median {:.0} ms, max {:.0} ms, {me_failures} failed",
         me.len(),
-        me.get(me.len() / 2).copied().unwrap_or_default().as_secs_f64() * 1e3,
+        me.get(me.len() / 2)
+            .copied()
+            .unwrap_or_default()
+            .as_secs_f64()
+            * 1e3,
         me.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
     );
     if let Some(pid) = args.pid {

@@ -197,8 +197,12 @@ pub struct ServeArgs {
 
     /// Serve GET /metrics to whoever sends 'Authorization: Bearer <token>'
     /// (at least 16 printable ASCII characters). Default: only to clients on this machine.
-    #[arg(long, env = "SHAREDOFFICE_METRICS_TOKEN", hide_env_values = true,
-          conflicts_with = "metrics_public")]
+    #[arg(
+        long,
+        env = "SHAREDOFFICE_METRICS_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "metrics_public"
+    )]
     pub metrics_token: Option<String>,
 
     /// Serve GET /metrics to everyone (only where the port is not exposed).

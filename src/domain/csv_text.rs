@@ -298,8 +298,10 @@ mod tests {
         assert_eq!(text, "a;b,c;d\n");
         assert_eq!(delimiter(text), b';');
         assert!(decode(&[0xff, 0xfe]).unwrap_err().contains("UTF-8"));
-        assert!(decode(b"a,b\r\n1,2\r\n3\0,4\r\n")
-            .unwrap_err()
-            .contains("NUL character on line 3"));
+        assert!(
+            decode(b"a,b\r\n1,2\r\n3\0,4\r\n")
+                .unwrap_err()
+                .contains("NUL character on line 3")
+        );
     }
 }

@@ -194,7 +194,8 @@ impl Total {
             || a / b * Decimal::ONE_HUNDRED,
             |hundredfold| hundredfold / b,
         );
-        let mut pct = pct.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let mut pct =
+            pct.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         pct.rescale(2);
         Some(pct)
     }

@@ -153,10 +153,22 @@ mod access_tests {
     #[test]
     fn local_access_admits_loopback_only() {
         let local = MetricsAccess::Local;
-        assert!(local.admit(Some("127.0.0.1".parse().unwrap()), None).is_ok());
-        assert!(local.admit(Some("127.8.0.3".parse().unwrap()), None).is_ok());
+        assert!(
+            local
+                .admit(Some("127.0.0.1".parse().unwrap()), None)
+                .is_ok()
+        );
+        assert!(
+            local
+                .admit(Some("127.8.0.3".parse().unwrap()), None)
+                .is_ok()
+        );
         assert!(local.admit(Some("::1".parse().unwrap()), None).is_ok());
-        assert!(local.admit(Some("::ffff:127.0.0.1".parse().unwrap()), None).is_ok());
+        assert!(
+            local
+                .admit(Some("::ffff:127.0.0.1".parse().unwrap()), None)
+                .is_ok()
+        );
         assert_eq!(
             local.admit(Some("10.0.0.7".parse().unwrap()), Some("anything")),
             Err(MetricsRefusal::NotLocal)
@@ -169,8 +181,17 @@ mod access_tests {
         let token = MetricsAccess::Token("giám sát 2026 bí mật".to_owned());
         let far = Some("10.0.0.7".parse().unwrap());
         assert!(token.admit(far, Some("giám sát 2026 bí mật")).is_ok());
-        for wrong in [None, Some(""), Some("giám sát 2026 bí mậ"), Some("giám sát 2026 bí mật ")] {
-            assert_eq!(token.admit(far, wrong), Err(MetricsRefusal::WrongToken), "{wrong:?}");
+        for wrong in [
+            None,
+            Some(""),
+            Some("giám sát 2026 bí mậ"),
+            Some("giám sát 2026 bí mật "),
+        ] {
+            assert_eq!(
+                token.admit(far, wrong),
+                Err(MetricsRefusal::WrongToken),
+                "{wrong:?}"
+            );
         }
         assert_eq!(
             token.admit(Some("127.0.0.1".parse().unwrap()), None),

@@ -147,7 +147,12 @@ async fn one_machine_spraying_usernames_is_paused() {
     ] {
         let res = app.login_from("127.0.0.66", name, password).await;
         res.problem(429, "too_many_attempts");
-        assert!(res.json()["detail"].as_str().unwrap().contains("from this device"));
+        assert!(
+            res.json()["detail"]
+                .as_str()
+                .unwrap()
+                .contains("from this device")
+        );
     }
     // Other machines sign in as usual.
     assert_eq!(app.login("clerk.btc", SEED_PASSWORD).await.status, 200);

@@ -243,7 +243,10 @@ fn extractor_answers_and_ranges_are_documented() {
                 _ => continue,
             };
             assert_eq!(
-                (p["schema"]["minimum"].as_i64(), p["schema"]["maximum"].as_i64()),
+                (
+                    p["schema"]["minimum"].as_i64(),
+                    p["schema"]["maximum"].as_i64()
+                ),
                 (Some(bounds.0), Some(bounds.1)),
                 "{method} {path}: {} range",
                 p["name"]
@@ -264,18 +267,32 @@ async fn an_address_with_other_methods_answers_405_with_allow() {
         ("OPTIONS", "/api/v1/me".to_owned(), "GET"),
         ("POST", "/health".to_owned(), "GET"),
         ("GET", "/api/v1/auth/login".to_owned(), "POST"),
-        ("TRACE", "/api/v1/boards/any-segment".to_owned(), "GET, PATCH"),
+        (
+            "TRACE",
+            "/api/v1/boards/any-segment".to_owned(),
+            "GET, PATCH",
+        ),
     ] {
         let res = app
             .send(method, &path, Some(&admin), None, Vec::new())
             .await;
         res.problem(405, "method_not_allowed");
-        assert_eq!(res.header("allow").as_deref(), Some(allow), "{method} {path}");
+        assert_eq!(
+            res.header("allow").as_deref(),
+            Some(allow),
+            "{method} {path}"
+        );
     }
     // No endpoint at all is still a 404.
-    app.send("TRACE", "/api/v1/no-such-thing", Some(&admin), None, Vec::new())
-        .await
-        .problem(404, "not_found");
+    app.send(
+        "TRACE",
+        "/api/v1/no-such-thing",
+        Some(&admin),
+        None,
+        Vec::new(),
+    )
+    .await
+    .problem(404, "not_found");
 }
 
 #[actix_web::test]
@@ -283,20 +300,21 @@ async fn bodies_that_are_not_json_in_utf8_are_malformed_not_refused_fields() {
     let app = spawn_app().await;
     let admin = app.token("admin").await;
     let json = Some("application/json");
-    for body in [
-        &b"\xff\xfe{}"[..],
-        b"\xc3\x28",
-        b"not json",
-        b"[1, 2",
-    ] {
+    for body in [&b"\xff\xfe{}"[..], b"\xc3\x28", b"not json", b"[1, 2"] {
         app.send("POST", "/api/v1/boards", Some(&admin), json, body.to_vec())
             .await
             .problem(400, "malformed_json");
     }
     // Valid JSON that is not an object is read, then refused.
-    app.send("POST", "/api/v1/boards", Some(&admin), json, b"[1, 2]".to_vec())
-        .await
-        .problem(422, "validation_failed");
+    app.send(
+        "POST",
+        "/api/v1/boards",
+        Some(&admin),
+        json,
+        b"[1, 2]".to_vec(),
+    )
+    .await
+    .problem(422, "validation_failed");
 }
 
 #[actix_web::test]
@@ -321,7 +339,10 @@ async fn changes_refuse_null_where_a_field_cannot_be_empty() {
             &serde_json::json!({"active": null}),
         )
         .await;
-    assert_eq!(res.problem(422, "validation_failed")["errors"][0]["field"], "active");
+    assert_eq!(
+        res.problem(422, "validation_failed")["errors"][0]["field"],
+        "active"
+    );
     // Leaving the fields out still changes nothing.
     let res = app.patch(&path, &admin, &serde_json::json!({})).await;
     assert_eq!(res.status, 200, "{}", res.text);

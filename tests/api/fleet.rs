@@ -407,7 +407,10 @@ async fn a_driver_subscribes_to_their_trips_as_icalendar() {
     let wrong = url.replace("key=", "key=0");
     let known = app.get_anonymous(&wrong).await.problem(404, "not_found");
     let elsewhere = url.replace(&driver_id, "00000000-0000-7000-8000-000000000000");
-    let unknown = app.get_anonymous(&elsewhere).await.problem(404, "not_found");
+    let unknown = app
+        .get_anonymous(&elsewhere)
+        .await
+        .problem(404, "not_found");
     assert_eq!(known["detail"], unknown["detail"]);
     app.get_anonymous(&format!("/api/v1/drivers/{driver_id}/calendar.ics"))
         .await

@@ -153,10 +153,7 @@ pub async fn budget_execution(
                         committed: r.position.committed,
                         spent: r.position.spent,
                         available: r.position.available(),
-                        execution_percent: r
-                            .position
-                            .execution_percent()
-                            .map(|p| p.to_string()),
+                        execution_percent: r.position.execution_percent().map(|p| p.to_string()),
                     }
                 })
                 .collect();

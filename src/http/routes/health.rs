@@ -62,7 +62,10 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiE
     security(())
 )]
 #[get("/metrics")]
-pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)

@@ -198,7 +198,10 @@ pub async fn create_user(
             )
         }
     };
-    let password_hash = state.passwords.run(move || password::hash(&password)).await??;
+    let password_hash = state
+        .passwords
+        .run(move || password::hash(&password))
+        .await??;
     let account = NewAccount {
         username,
         full_name,
