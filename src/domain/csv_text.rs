@@ -50,8 +50,10 @@ impl LineIndex {
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
+                // The csv reader ends a record at the `\r` and starts the
+                // next at the `\n`: that `\n` already counts as the next line.
                 b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push((i + 2) as u64);
+                    starts.push((i + 1) as u64);
                     i += 2;
                     continue;
                 }
@@ -66,6 +68,20 @@ impl LineIndex {
     /// The line (from 1) holding the byte at `offset`.
     pub fn line_of(&self, offset: u64) -> usize {
         self.starts.partition_point(|&s| s <= offset).max(1)
+    }
+
+    /// The line where the csv reader's next record starts, given where the
+    /// reader stands in `text`: the reader stands before the blank lines it
+    /// will skip, so they are skipped here too.
+    pub fn record_line(&self, text: &str, offset: u64) -> usize {
+        let from = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        let skipped = text.as_bytes()[from..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        self.line_of((from + skipped) as u64)
     }
 }
 
@@ -230,7 +246,7 @@ mod tests {
     fn lines_are_counted_as_the_file_breaks_them() {
         for (text, probes) in [
             ("a\nb\nc", [(0, 1), (2, 2), (4, 3)]),
-            ("a\r\nb\r\nc", [(0, 1), (3, 2), (6, 3)]),
+            ("a\r\nb\r\nc", [(0, 1), (2, 2), (6, 3)]),
             ("a\rb\rc", [(0, 1), (2, 2), (4, 3)]),
             ("a\n\r\n\rc", [(0, 1), (2, 2), (5, 4)]),
         ] {

@@ -406,12 +406,12 @@ mod tests {
     #[test]
     fn percentages_of_totals_are_exact_to_two_decimals() {
         let t = |m: i128| Total::from_minor(m);
-        assert_eq!(t(20).percent_of(t(100)).unwrap().to_string(), "20");
+        assert_eq!(t(20).percent_of(t(100)).unwrap().to_string(), "20.00");
         assert_eq!(t(1).percent_of(t(3)).unwrap().to_string(), "33.33");
         assert_eq!(t(2).percent_of(t(3)).unwrap().to_string(), "66.67");
         assert_eq!(t(1).percent_of(Total::ZERO), None);
         // Beyond a 96-bit mantissa: 10^36 of 4 × 10^36 is 25 %.
         let e36 = 10i128.pow(36);
-        assert_eq!(t(e36).percent_of(t(4 * e36)).unwrap().to_string(), "25");
+        assert_eq!(t(e36).percent_of(t(4 * e36)).unwrap().to_string(), "25.00");
     }
 }

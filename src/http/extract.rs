@@ -12,6 +12,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::http::error::{ApiError, FieldError};
+use crate::http::guard::SignInCheck;
 
 /// Largest JSON body accepted. CSV uploads have their own limit.
 pub const JSON_LIMIT: usize = 64 * 1024;
@@ -60,7 +61,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
-        Box::pin(async move {
+        let req = req.clone();
+        let read = async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType(
                     "Send the request body as JSON with the header 'Content-Type: application/json'."
@@ -95,6 +97,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 });
             }
             parse_json(&body).map(Json)
+        };
+        Box::pin(async move {
+            let read = read.await;
+            if read.is_err() {
+                SignInCheck::settled(&req).await;
+            }
+            read
         })
     }
 }
@@ -151,7 +160,8 @@ impl<const LIMIT: usize> FromRequest for CsvBody<LIMIT> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
-        Box::pin(async move {
+        let req = req.clone();
+        let read = async move {
             if !content_type_ok {
                 return Err(ApiError::UnsupportedMediaType(
                     "Send the CSV file itself as the request body with the header \
@@ -187,6 +197,13 @@ impl<const LIMIT: usize> FromRequest for CsvBody<LIMIT> {
                 });
             }
             Ok(CsvBody(body.freeze()))
+        };
+        Box::pin(async move {
+            let read = read.await;
+            if read.is_err() {
+                SignInCheck::settled(&req).await;
+            }
+            read
         })
     }
 }

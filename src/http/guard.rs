@@ -6,13 +6,15 @@
 //! version current), and the role must be in the set. Board scoping follows
 //! from [`Principal::board_scope`], which storage list functions require.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use crate::auth::token::TokenError;
 use crate::domain::access::Principal;
@@ -190,6 +192,35 @@ impl RoleSet for StocktakeCounters {
     const ROLES: &'static [Role] = &[Role::Finance, Role::Clerk];
 }
 
+/// The sign-in check of a request while it is under way. Extractors run
+/// together; what reads the body waits for this check before refusing the
+/// body ([`SignInCheck::settled`]), so a caller who may not use the
+/// endpoint (no token, a revoked one, the wrong role) is told that, never
+/// the body's rules — whichever of the two finishes first.
+#[derive(Default)]
+pub struct SignInCheck {
+    done: Cell<bool>,
+    notify: tokio::sync::Notify,
+}
+
+impl SignInCheck {
+    /// Waits until the request's sign-in check, if it has one, is decided.
+    pub async fn settled(req: &HttpRequest) {
+        let check = req.extensions().get::<Rc<SignInCheck>>().cloned();
+        if let Some(check) = check {
+            let notified = check.notify.notified();
+            if !check.done.get() {
+                notified.await;
+            }
+        }
+    }
+
+    fn finish(&self) {
+        self.done.set(true);
+        self.notify.notify_waiters();
+    }
+}
+
 pub struct Auth<R: RoleSet = AnyRole> {
     pub principal: Principal,
     _roles: PhantomData<R>,
@@ -277,25 +308,37 @@ impl<R: RoleSet + 'static> FromRequest for Auth<R> {
                     )),
                 }
             });
+        let check = Rc::new(SignInCheck::default());
+        req.extensions_mut().insert(check.clone());
         Box::pin(async move {
-            let (state, claims) = checked?;
-            let principal = state
-                .db(move |conn| Ok(users::principal(conn, claims.sub, claims.ver)?))
-                .await?
-                .ok_or_else(|| {
-                    unauthenticated(
-                        "token_revoked",
-                        "This sign-in is no longer valid: the password was changed or the \
-                         account was changed or deactivated. Sign in again.",
-                    )
-                })?;
-            if !R::ROLES.contains(&principal.role) {
-                return Err(forbidden::<R>(principal.role));
-            }
-            Ok(Auth {
-                principal,
-                _roles: PhantomData,
-            })
+            let verdict = admit::<R>(checked).await;
+            check.finish();
+            verdict
         })
     }
+}
+
+/// The account behind verified claims: still holding this token (else 401
+/// `token_revoked`), then of a role in `R` (else 403).
+async fn admit<R: RoleSet>(
+    checked: Result<(web::Data<AppState>, crate::auth::token::Claims), ApiError>,
+) -> Result<Auth<R>, ApiError> {
+    let (state, claims) = checked?;
+    let principal = state
+        .db(move |conn| Ok(users::principal(conn, claims.sub, claims.ver)?))
+        .await?
+        .ok_or_else(|| {
+            unauthenticated(
+                "token_revoked",
+                "This sign-in is no longer valid: the password was changed or the \
+                 account was changed or deactivated. Sign in again.",
+            )
+        })?;
+    if !R::ROLES.contains(&principal.role) {
+        return Err(forbidden::<R>(principal.role));
+    }
+    Ok(Auth {
+        principal,
+        _roles: PhantomData,
+    })
 }

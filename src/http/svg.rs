@@ -233,7 +233,15 @@ pub fn utilisation_bars(title: &str, subtitle: &str, bars: &[Bar]) -> String {
             Some(p) => {
                 let h = hundredths(p).clamp(0, 10_000);
                 let w = scale * h / 10_000;
-                let shown = p.replace('.', ",");
+                // Two decimals in the data; on the chart as people write
+                // them: 10 %, 33,33 %, 12,5 %.
+                let shown = match p.split_once('.') {
+                    Some((whole, decimals)) => match decimals.trim_end_matches('0') {
+                        "" => whole.to_owned(),
+                        d => format!("{whole},{d}"),
+                    },
+                    None => p.clone(),
+                };
                 svg.rect(
                     left,
                     y + 3,
@@ -294,14 +302,21 @@ mod tests {
         let out = utilisation_bars(
             "t",
             "s",
-            &[Bar {
-                label: "14A-123.45".into(),
-                percent: Some("30".into()),
-            }],
+            &[
+                Bar {
+                    label: "14A-123.45".into(),
+                    percent: Some("30.00".into()),
+                },
+                Bar {
+                    label: "14A-678.90".into(),
+                    percent: Some("12.50".into()),
+                },
+            ],
         );
         // 30 % of 500 px.
         assert!(out.contains("width=\"150\""), "{out}");
-        assert!(out.contains("30 %"));
+        assert!(out.contains(">30 %<"), "{out}");
+        assert!(out.contains(">12,5 %<"), "{out}");
     }
 
     #[test]

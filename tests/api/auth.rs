@@ -445,6 +445,10 @@ async fn a_revoked_token_is_unauthenticated_even_where_its_role_is_forbidden() {
     app.get("/api/v1/audit", &old)
         .await
         .problem(403, "forbidden");
+    // The role is refused before the body's rules are told.
+    app.post("/api/v1/boards", &old, &json!({}))
+        .await
+        .problem(403, "forbidden");
     let res = app
         .post(
             "/api/v1/me/password",

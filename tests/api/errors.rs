@@ -154,6 +154,9 @@ async fn bad_paths_and_queries_are_not_server_errors() {
     .problem(404, "not_found");
     app.get("/api/v1/users/%00%ff", &admin)
         .await
+        .problem(400, "nul_character");
+    app.get("/api/v1/users/%ff", &admin)
+        .await
         .problem(404, "not_found");
     app.get("/api/v1/no-such-thing", &admin)
         .await
@@ -231,4 +234,62 @@ async fn no_endpoint_answers_garbage_with_a_500() {
             }
         }
     }
+}
+
+/// NUL in any text input is refused at the edge, the same on both backends
+/// (PostgreSQL cannot store it and answered 500; SQLite kept it): in the
+/// address, the query (no token needed for the calendar), filters, cursors,
+/// JSON strings and an uploaded bank statement.
+#[actix_web::test]
+async fn nul_characters_are_refused_everywhere_without_a_server_error() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let finance = app.token("finance").await;
+    let manager = app.token("manager").await;
+    let driver = "00000000-0000-7000-8000-000000000000";
+    app.get_anonymous(&format!("/api/v1/drivers/{driver}/calendar.ics?key=%00"))
+        .await
+        .problem(400, "nul_character");
+    for (path, token) in [
+        ("/api/v1/assets?location=Kho%00", &finance),
+        ("/api/v1/audit?entity_type=board%00", &manager),
+        ("/api/v1/boards?cursor=%00", &admin),
+        ("/api/v1/users?cursor=abc%00def", &admin),
+        ("/api/v1/vehicles?cursor=%00", &admin),
+        ("/api/v1/boards/%00", &admin),
+    ] {
+        app.get(path, token).await.problem(400, "nul_character");
+    }
+    let res = app
+        .post(
+            "/api/v1/boards",
+            &admin,
+            &json!({"code": "BNUL", "name": "Ban\u{0}Tuyên giáo"}),
+        )
+        .await;
+    let body = res.problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "nul_character", "{body}");
+    // A backslash followed by the letters u0000 is text, not a NUL.
+    let res = app
+        .post(
+            "/api/v1/boards",
+            &admin,
+            &json!({"code": "BNUL", "name": "Ban \\u0000 thử"}),
+        )
+        .await;
+    assert_eq!(res.status, 201, "{}", res.text);
+    // A bank statement with a NUL on its third line.
+    let csv = "Ngày,Số tiền,Nội dung\n01/12/2026,100000,Thu\n02/12/2026,200000,Th\u{0}u\n";
+    let res = app
+        .send(
+            "POST",
+            "/api/v1/reconciliations?account=112&period=2026-12",
+            Some(&finance),
+            Some("text/csv; charset=utf-8"),
+            csv.as_bytes().to_vec(),
+        )
+        .await;
+    assert!(res.status == 422 || res.status == 400, "{}", res.text);
+    assert!(res.text.contains("NUL"), "{}", res.text);
+    assert!(res.text.contains("line 3"), "{}", res.text);
 }

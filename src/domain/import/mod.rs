@@ -295,7 +295,7 @@ pub fn read<T>(
     }
     let mut record = csv::StringRecord::new();
     loop {
-        let line = lines.line_of(reader.position().byte());
+        let line = lines.record_line(text, reader.position().byte());
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
@@ -314,7 +314,9 @@ pub fn read<T>(
                 continue;
             }
         }
-        let row = record.position().map_or(line, |p| lines.line_of(p.byte()));
+        let row = record
+            .position()
+            .map_or(line, |p| lines.record_line(text, p.byte()));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -701,7 +703,13 @@ mod fuzz {
     }
 
     fn check(bytes: &[u8]) {
-        let lines = bytes.iter().filter(|b| **b == b'\n').count() + 2;
+        // Line breaks as the file has them: \n, \r\n or a lone \r.
+        let breaks = bytes
+            .iter()
+            .enumerate()
+            .filter(|&(i, b)| *b == b'\n' || (*b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .count();
+        let lines = breaks + 2;
         for (rows, problems, read) in all_kinds(bytes) {
             assert!(rows <= read);
             if rows == 0 {

@@ -106,7 +106,7 @@ mod tests {
             &set(&[("2026-11-23T09:00:00+07:00", "2026-11-23T12:00:00+07:00")]),
         );
         assert_eq!((u.bookable, u.booked, u.outside_hours), (10 * H, 3 * H, 0));
-        assert_eq!(percent(u.booked, u.bookable).unwrap().to_string(), "30");
+        assert_eq!(percent(u.booked, u.bookable).unwrap().to_string(), "30.00");
         assert_eq!(u.idle_days, 0);
     }
 
