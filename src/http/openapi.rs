@@ -73,16 +73,23 @@ const SHARED_RESPONSES: &[(&str, &str)] = &[
     (
         "BodyUnreadable",
         "The body could not be read: not JSON in UTF-8 (`malformed_json`), empty \
-         (`body_missing`) or cut off (`body_unreadable`)",
+         (`body_missing`) or cut off (`body_unreadable`); or the address holds a NUL \
+         character (`nul_character`)",
     ),
     (
         "QueryUnreadable",
-        "A query parameter is unknown or of the wrong type (`invalid_query`)",
+        "A query parameter is unknown or of the wrong type (`invalid_query`), or the address \
+         or the query holds a NUL character (`nul_character`)",
     ),
     (
         "RequestUnreadable",
-        "The body could not be read (`malformed_json`, `body_missing`, `body_unreadable`) or \
-         a query parameter is unknown or of the wrong type (`invalid_query`)",
+        "The body could not be read (`malformed_json`, `body_missing`, `body_unreadable`), \
+         a query parameter is unknown or of the wrong type (`invalid_query`), or the address \
+         or the query holds a NUL character (`nul_character`)",
+    ),
+    (
+        "AddressUnreadable",
+        "The address holds a NUL character (`nul_character`)",
     ),
     (
         "Unauthenticated",
@@ -194,6 +201,7 @@ fn add_extractor_responses(op: &mut utoipa::openapi::path::Operation) {
         (true, true) => add_shared(op, "400", "RequestUnreadable"),
         (true, false) => add_shared(op, "400", "BodyUnreadable"),
         (false, true) => add_shared(op, "400", "QueryUnreadable"),
+        (false, false) if has_path => add_shared(op, "400", "AddressUnreadable"),
         (false, false) => {}
     }
     if has_body {
