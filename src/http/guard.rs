@@ -253,7 +253,8 @@ fn forbidden<R: RoleSet>(role: Role) -> ApiError {
     ))
 }
 
-fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
+/// The token of an `Authorization: Bearer <token>` header.
+pub(crate) fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req.headers().get(header::AUTHORIZATION).ok_or_else(|| {
         unauthenticated(
             "missing_token",

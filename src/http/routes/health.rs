@@ -1,6 +1,5 @@
 //! Liveness, readiness and metrics, for the operators and their monitors.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use diesel::RunQueryDsl;
 use serde::Serialize;
@@ -66,16 +65,10 @@ pub async fn metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
+    let bearer = crate::http::guard::bearer_token(&req).ok();
     match state
         .metrics_access
-        .admit(req.peer_addr().map(|a| a.ip()), bearer)
+        .admit(req.peer_addr().map(|a| a.ip()), bearer.as_deref())
     {
         Ok(()) => Ok(HttpResponse::Ok()
             .content_type("text/plain; version=0.0.4; charset=utf-8")
