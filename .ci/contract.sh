@@ -77,7 +77,7 @@ for user in clerk.btc admin; do
     step "schemathesis as $user: all checks, $EXAMPLES examples per operation, seed $SEED"
     token=$(token_of "$user")
     start=$(date +%s)
-    if ! "$venv/bin/st" run "$base/api/v1/openapi.yaml" \
+    if ! "$venv/bin/st" --config-file .ci/schemathesis.toml run "$base/api/v1/openapi.yaml" \
         --url "$base" \
         --header "Authorization: Bearer $token" \
         --checks all \
@@ -89,9 +89,14 @@ for user in clerk.btc admin; do
         status=1
     fi
     echo "as $user: $(($(date +%s) - start)) s"
-    if grep -q '"level":"ERROR"' "$work/server.log"; then
+    # actix logs a request it cannot parse (a header schemathesis made
+    # invalid on purpose) at ERROR before any handler runs; that is the
+    # client's fault and is answered 400, so it is not counted.
+    errors=$(grep '"level":"ERROR"' "$work/server.log" |
+        grep -v '"message":"stream error: request parse error: ' || true)
+    if [ -n "$errors" ]; then
         echo "the server logged errors:"
-        grep '"level":"ERROR"' "$work/server.log" | tail -20
+        echo "$errors" | tail -20
         status=1
     fi
 done

@@ -114,6 +114,12 @@ const SHARED_RESPONSES: &[(&str, &str)] = &[
         "Fields missing, unknown, of the wrong type or refused (`validation_failed`); each in \
          `errors`",
     ),
+    (
+        "QueryRefused",
+        "A query value is well formed but refused: an unknown status or category, a limit \
+         outside 1–500, a date that is not a date, an end before its start \
+         (`validation_failed`); each in `errors`",
+    ),
     ("InternalError", "Unexpected fault; quote the request id"),
     (
         "Unavailable",
@@ -204,12 +210,25 @@ fn add_extractor_responses(op: &mut utoipa::openapi::path::Operation) {
         (false, false) if has_path => add_shared(op, "400", "AddressUnreadable"),
         (false, false) => {}
     }
+    if let Some(RefOr::T(body)) = &mut op.request_body {
+        // A file upload is never empty: an empty body is `body_missing`.
+        if let Some(RefOr::T(csv)) = body.content.get_mut("text/csv") {
+            csv.schema = Some(RefOr::T(utoipa::openapi::Schema::Object(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .min_length(Some(1))
+                    .build(),
+            )));
+        }
+    }
     if has_body {
         add_shared(op, "413", "PayloadTooLarge");
         add_shared(op, "415", "UnsupportedMediaType");
     }
     if json_body {
         add_shared(op, "422", "ValidationFailed");
+    } else if has_query {
+        add_shared(op, "422", "QueryRefused");
     }
     if has_path {
         add_shared(op, "404", "NotFound");

@@ -20,9 +20,19 @@ use crate::storage::DbConn;
 #[into_params(parameter_in = Query)]
 pub struct Output {
     /// json (default) or csv.
+    #[param(inline, value_type = Option<Format>)]
     pub format: Option<String>,
     /// With CSV: start with a UTF-8 byte-order mark for Excel.
     pub excel: Option<bool>,
+}
+
+// The encodings a report is offered in (for the contract; `Output`
+// keeps the text so a wrong value is answered in words).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum Format {
+    Json,
+    Csv,
 }
 
 impl Output {

@@ -217,6 +217,7 @@ pub struct AssetUtilisationQuery {
     /// One asset category (e.g. projector).
     pub category: Option<String>,
     /// json (default) or csv.
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     /// With CSV: a UTF-8 byte-order mark for Excel.
     pub excel: Option<bool>,

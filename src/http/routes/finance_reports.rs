@@ -70,6 +70,7 @@ pub struct BudgetExecutionQuery {
     /// Budget line code.
     pub budget_line: Option<String>,
     /// json (default) or csv.
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     /// With CSV: a UTF-8 byte-order mark for Excel.
     pub excel: Option<bool>,
@@ -213,6 +214,7 @@ pub struct DateRangeQuery {
     pub from: Option<NaiveDate>,
     /// Last day, YYYY-MM-DD (default: today).
     pub to: Option<NaiveDate>,
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     pub excel: Option<bool>,
 }
@@ -380,6 +382,7 @@ pub struct AccountLedgerQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     pub excel: Option<bool>,
 }

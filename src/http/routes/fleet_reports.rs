@@ -273,6 +273,7 @@ pub struct VehicleUtilisationQuery {
     /// vehicle per day, for pivot tables).
     pub group: Option<String>,
     /// json (default) or csv.
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     /// With CSV: a UTF-8 byte-order mark for Excel.
     pub excel: Option<bool>,
@@ -526,6 +527,7 @@ pub struct DriverUtilisationQuery {
     pub to: Option<NaiveDate>,
     /// Only drivers that came from this board (code or id).
     pub board: Option<String>,
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     pub excel: Option<bool>,
 }
@@ -693,6 +695,7 @@ pub struct PoolBalanceQuery {
     /// hours, for `surplus` (1–100, default 50).
     #[param(minimum = 1, maximum = 100)]
     pub surplus_threshold: Option<i64>,
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     pub excel: Option<bool>,
 }
@@ -984,6 +987,7 @@ pub struct FleetSizingQuery {
     pub to: Option<NaiveDate>,
     /// One vehicle category only.
     pub category: Option<String>,
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     pub excel: Option<bool>,
 }
@@ -1138,6 +1142,7 @@ pub struct BoardUsageQuery {
     pub to: Option<NaiveDate>,
     /// One board (code or id).
     pub board: Option<String>,
+    #[param(inline, value_type = Option<crate::http::tabular::Format>)]
     pub format: Option<String>,
     pub excel: Option<bool>,
 }
