@@ -570,6 +570,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
         token_ttl: Duration::from_secs(args.token_ttl_minutes * 60),
         throttle: ThrottlePolicy::default(),
         metrics: metrics_access(args)?,
+        clock: crate::clock::Clock::system(),
     };
     startup::spawn_waitlist_sweeper(pool.clone());
     actix_web::rt::System::new().block_on(async move {

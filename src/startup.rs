@@ -161,6 +161,8 @@ pub struct ServerSettings {
     pub throttle: ThrottlePolicy,
     /// Who may read `GET /metrics`.
     pub metrics: crate::http::metrics::MetricsAccess,
+    /// Where the time comes from: the system clock when serving.
+    pub clock: crate::clock::Clock,
 }
 
 /// A bound, running HTTP server.
@@ -176,7 +178,7 @@ impl Server {
         let tokens = TokenKeys::new(&settings.jwt_secret, settings.token_ttl);
         let passwords = crate::auth::hashing::PasswordWork::for_this_machine()
             .context("cannot start the password threads")?;
-        let mut state = AppState::new(pool, tokens, settings.throttle, passwords);
+        let mut state = AppState::new(pool, settings.clock, tokens, settings.throttle, passwords);
         state.metrics_access = settings.metrics;
         let state = web::Data::new(state);
         let server = HttpServer::new(move || crate::http::app(state.clone()))

@@ -5,7 +5,17 @@
 
 use uuid::Uuid;
 
+use super::ParseError;
 use super::user::Role;
+
+/// What is filed for a board: a trip request, an asset request, an expense
+/// claim. It names the thing in the refusals of [`Principal::filing_board`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filing {
+    Booking,
+    AssetRequest,
+    Expense,
+}
 
 /// The signed-in user behind a request, as loaded from the database (not as
 /// claimed by the token: a role change or deactivation takes effect at once).
@@ -84,6 +94,37 @@ impl Principal {
         }
     }
 
+    /// The board something is filed for. A clerk files for their own
+    /// board only (leaving it out means their own); Office staff must name
+    /// the board.
+    pub fn filing_board(&self, asked: Option<Uuid>, what: Filing) -> Result<Uuid, ParseError> {
+        match (self.role, self.board_id, asked) {
+            (Role::Clerk, Some(own), None) => Ok(own),
+            (Role::Clerk, Some(own), Some(asked)) if asked == own => Ok(own),
+            (Role::Clerk, _, _) => Err(ParseError::new(
+                "not_your_board",
+                match what {
+                    Filing::Booking => "A clerk books for their own board only; leave board_id out.",
+                    Filing::AssetRequest => {
+                        "A clerk files requests for their own board only; leave board_id out."
+                    }
+                    Filing::Expense => {
+                        "A clerk files claims for their own board only; leave board_id out."
+                    }
+                },
+            )),
+            (_, _, Some(asked)) => Ok(asked),
+            (_, _, None) => Err(ParseError::new(
+                "required",
+                match what {
+                    Filing::Booking => "The fleet desk must say which board the trip is for.",
+                    Filing::AssetRequest => "Say which board the request is for.",
+                    Filing::Expense => "Say which board the money was spent for.",
+                },
+            )),
+        }
+    }
+
     /// Whether this principal may see a user record: their own always, others
     /// when the user's board is within their scope (Office-wide users, who have
     /// no board, only for Office-wide roles).
@@ -103,6 +144,21 @@ mod tests {
             role,
             board_id: board,
         }
+    }
+
+    #[test]
+    fn a_clerk_files_for_their_own_board_and_staff_name_one() {
+        let (own, other) = (Uuid::from_u128(10), Uuid::from_u128(11));
+        let clerk = principal(Role::Clerk, Some(own));
+        assert_eq!(clerk.filing_board(None, Filing::Booking), Ok(own));
+        assert_eq!(clerk.filing_board(Some(own), Filing::Expense), Ok(own));
+        let refused = clerk.filing_board(Some(other), Filing::AssetRequest).unwrap_err();
+        assert_eq!(refused.code, "not_your_board");
+        let lost = principal(Role::Clerk, None).filing_board(None, Filing::Booking);
+        assert_eq!(lost.unwrap_err().code, "not_your_board");
+        let desk = principal(Role::Dispatcher, None);
+        assert_eq!(desk.filing_board(Some(other), Filing::Booking), Ok(other));
+        assert_eq!(desk.filing_board(None, Filing::Booking).unwrap_err().code, "required");
     }
 
     #[test]

@@ -397,6 +397,19 @@ impl From<DieselError> for ApiError {
     }
 }
 
+impl From<crate::storage::DbError> for ApiError {
+    fn from(e: crate::storage::DbError) -> Self {
+        use crate::storage::DbError;
+        match e {
+            DbError::Unreachable(e) => e.into(),
+            DbError::NotSaved => ApiError::Unavailable(
+                "The change could not be saved; nothing was changed. Try again.".to_owned(),
+            ),
+            DbError::Fault(what) => ApiError::Internal(anyhow::anyhow!(what)),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         tracing::error!(error = %e, "no database connection available");
@@ -521,6 +534,7 @@ impl From<crate::ops::OpError> for ApiError {
                 ApiError::IdleAssets { detail, assets }
             }
             OpError::Db(e) => e.into(),
+            OpError::Store(e) => e.into(),
         }
     }
 }

@@ -235,6 +235,14 @@ impl<R: RoleSet> Auth<R> {
             request_id: current_request_id(),
         }
     }
+
+    /// The caller as operations take them.
+    pub fn acting(&self) -> crate::ops::Acting {
+        crate::ops::Acting {
+            principal: self.principal.clone(),
+            actor: self.actor(),
+        }
+    }
 }
 
 fn unauthenticated(code: &'static str, detail: &str) -> ApiError {

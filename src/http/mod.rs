@@ -16,7 +16,6 @@ pub mod routes;
 pub mod state;
 pub mod svg;
 pub mod tabular;
-pub mod writer;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};

@@ -1,21 +1,20 @@
-//! Shared state of the HTTP app, and the bridge from async handlers to the
-//! blocking database work.
+//! Shared state of the HTTP app.
 
 use std::sync::Mutex;
 
-use actix_web::web;
-
 use crate::auth::hashing::PasswordWork;
 use crate::auth::token::TokenKeys;
+use crate::clock::Clock;
 use crate::domain::login_throttle::{SignInThrottle, ThrottlePolicy};
 use crate::http::error::ApiError;
 use crate::http::metrics::{Metrics, MetricsAccess};
-use crate::storage::{DbConn, Pool};
+use crate::ops::Env;
+use crate::storage::{Db, DbConn, Pool};
 
 pub struct AppState {
+    /// What operations run against: the database and the clock.
+    pub env: Env,
     pub pool: Pool,
-    /// Group commit of SQLite writes; `None` on PostgreSQL.
-    writer: Option<crate::http::writer::Writer>,
     pub tokens: TokenKeys,
     pub throttle: Mutex<SignInThrottle>,
     /// The threads that check and hash passwords, bounded.
@@ -28,20 +27,16 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         pool: Pool,
+        clock: Clock,
         tokens: TokenKeys,
         throttle: ThrottlePolicy,
         passwords: PasswordWork,
     ) -> Self {
-        let writer = match pool.get() {
-            Ok(conn) if conn.backend() == crate::storage::Backend::Sqlite => {
-                crate::http::writer::Writer::start(conn)
-                    .map_err(|e| tracing::error!(error = %e, "cannot start the SQLite writer; writes go directly"))
-                    .ok()
-            }
-            _ => None,
-        };
         Self {
-            writer,
+            env: Env {
+                db: Db::new(pool.clone()),
+                clock,
+            },
             pool,
             tokens,
             throttle: Mutex::new(SignInThrottle::new(throttle)),
@@ -58,12 +53,7 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        web::block(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await?
+        self.env.db.read(f).await
     }
 
     /// Runs `f` in a write transaction: group-committed on SQLite, an
@@ -73,26 +63,12 @@ impl AppState {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        match &self.writer {
-            Some(writer) => writer.write(f).await,
-            None => self.db(move |conn| crate::storage::write_tx(conn, f)).await,
-        }
+        self.env.db.write(f).await
     }
 
-    /// Today in the office's time zone (the calendar setting): the day a
-    /// report's default period ends on. UTC's date is a day behind in Hà
-    /// Nội from midnight to seven in the morning.
-    pub async fn office_today(&self) -> Result<chrono::NaiveDate, ApiError> {
-        let tz = self
-            .db(|conn| Ok(crate::storage::settings::fleet_policy(conn)?.1))
-            .await?;
-        Ok(crate::clock::now().with_timezone(&tz).date_naive())
-    }
-
-    /// Whether writes are serialised through one writer (SQLite), so work
-    /// done before a write transaction spares the writer's time.
-    pub fn one_writer(&self) -> bool {
-        self.writer.is_some()
+    /// Now, by the service's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.env.clock.now()
     }
 
     pub fn throttle(&self) -> std::sync::MutexGuard<'_, SignInThrottle> {

@@ -7,8 +7,26 @@ pub mod fleet;
 pub mod import;
 pub mod ledger;
 pub mod organisation;
+pub mod settings;
 
 use crate::domain::ParseError;
+
+/// What every operation runs against: the database handle and the clock.
+/// Operations take it with the acting principal and the parsed input, load
+/// their own context, and return a domain result.
+#[derive(Clone)]
+pub struct Env {
+    pub db: crate::storage::Db,
+    pub clock: crate::clock::Clock,
+}
+
+/// Who acts: the signed-in principal, whose role and board decide what
+/// they may do, and how the audit log names them.
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub principal: crate::domain::access::Principal,
+    pub actor: crate::domain::audit::Actor,
+}
 
 /// Why an operation was refused.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +74,9 @@ pub enum OpError {
     },
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+    /// The database could not run the operation at all.
+    #[error(transparent)]
+    Store(#[from] crate::storage::DbError),
 }
 
 impl OpError {

@@ -2,8 +2,9 @@
 //! PostgreSQL from one codebase.
 //!
 //! Functions take `&mut DbConn` and return diesel's `QueryResult`, so callers
-//! compose them inside one [`write_tx`]; only the HTTP layer turns errors into
-//! responses. Conversions between stored columns (text ids, naive UTC
+//! compose them inside one [`write_tx`]; operations run them through the
+//! [`Db`] handle, which hides how each backend commits. Only the edges turn
+//! errors into responses. Conversions between stored columns (text ids, naive UTC
 //! timestamps, BIGINT hundredths) and domain types happen here and nowhere else.
 
 pub mod assets;
@@ -13,6 +14,7 @@ pub mod boards;
 pub mod bookings;
 pub mod columns;
 mod conn;
+mod db;
 pub mod drivers;
 pub mod fleet_reports;
 pub mod ledger;
@@ -24,11 +26,13 @@ pub mod schema;
 pub mod settings;
 pub mod users;
 pub mod vehicles;
+mod writer;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::result::Error as DieselError;
 use uuid::Uuid;
 
+pub use db::{Db, DbError};
 pub use conn::{
     Backend, DbConn, DbTarget, Pool, PooledConn, establish, pool, run_migrations, write_tx,
 };
@@ -89,4 +93,17 @@ pub fn is_unique_violation(e: &DieselError) -> bool {
         e,
         DieselError::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+/// Whether the database gave up on a transaction because of a concurrent
+/// one: a serialisation failure, or PostgreSQL breaking a lock cycle
+/// (SQLSTATE 40P01). Nothing of the transaction was kept.
+pub fn is_concurrent_change(e: &DieselError) -> bool {
+    match e {
+        DieselError::DatabaseError(diesel::result::DatabaseErrorKind::SerializationFailure, _) => {
+            true
+        }
+        DieselError::DatabaseError(_, info) => info.message().contains("deadlock detected"),
+        _ => false,
+    }
 }

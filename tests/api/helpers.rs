@@ -9,6 +9,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use serde_json::Value;
 use sharedoffice::auth::password;
+use sharedoffice::clock::Clock;
 use sharedoffice::domain::audit::Actor;
 use sharedoffice::domain::board::{BoardCode, BoardName};
 use sharedoffice::domain::login_throttle::ThrottlePolicy;
@@ -157,6 +158,8 @@ impl Drop for ServerProcess {
 
 pub struct TestApp {
     pub base: String,
+    /// The server's clock (the system clock unless the test set one).
+    pub clock: Clock,
     pub db: TestDb,
     pub secret: Vec<u8>,
     pub boards: HashMap<&'static str, Uuid>,
@@ -174,6 +177,15 @@ pub async fn spawn_app_with(throttle: ThrottlePolicy) -> TestApp {
 }
 
 pub async fn spawn_app_configured(throttle: ThrottlePolicy, metrics: MetricsAccess) -> TestApp {
+    spawn_app_on(throttle, metrics, Clock::system()).await
+}
+
+/// The app with its clock set at `at`; move it with `app.clock`.
+pub async fn spawn_app_at(at: chrono::DateTime<chrono::Utc>) -> TestApp {
+    spawn_app_on(ThrottlePolicy::default(), MetricsAccess::Local, Clock::set_at(at)).await
+}
+
+async fn spawn_app_on(throttle: ThrottlePolicy, metrics: MetricsAccess, clock: Clock) -> TestApp {
     let db = TestDb::fresh();
     let pool = startup::prepare_database(&db.target, 8).unwrap();
     let (boards, users) = seed(&pool);
@@ -193,6 +205,7 @@ pub async fn spawn_app_configured(throttle: ThrottlePolicy, metrics: MetricsAcce
             token_ttl: Duration::from_secs(3600),
             throttle,
             metrics,
+            clock: clock.clone(),
         },
     )
     .unwrap();
@@ -200,6 +213,7 @@ pub async fn spawn_app_configured(throttle: ThrottlePolicy, metrics: MetricsAcce
     actix_web::rt::spawn(server.server);
     TestApp {
         base,
+        clock,
         db,
         secret,
         boards,

@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ledger::account::{Account, AccountCode, AccountKind};
 use crate::domain::ledger::budget_line::{BudgetLine, BudgetLineCode, Control};
 use crate::domain::text;
@@ -93,6 +92,7 @@ pub async fn create_account(
     state: web::Data<AppState>,
     body: Json<CreateAccount>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let code = errors.check("code", AccountCode::parse(&b.code));
@@ -113,7 +113,7 @@ pub async fn create_account(
     let account = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 Ok(chart::create_account(conn, &actor, account, &ctx)?)
             })
         })
@@ -193,6 +193,7 @@ pub async fn create_budget_line(
     state: web::Data<AppState>,
     body: Json<CreateBudgetLine>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let code = errors.check("code", BudgetLineCode::parse(&b.code));
@@ -212,7 +213,7 @@ pub async fn create_budget_line(
     let line = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 Ok(chart::create_budget_line(conn, &actor, line, &ctx)?)
             })
         })
@@ -259,6 +260,7 @@ pub async fn update_budget_line(
     id: web::Path<Uuid>,
     body: Json<UpdateBudgetLine>,
 ) -> Result<web::Json<BudgetLineView>, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let name = errors.check_opt(
@@ -286,7 +288,7 @@ pub async fn update_budget_line(
                 if let Some(a) = b.active {
                     after.active = a;
                 }
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 Ok(chart::update_budget_line(
                     conn, &actor, &before, after, &ctx,
                 )?)

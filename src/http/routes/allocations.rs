@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::period::FiscalYear;
 use crate::domain::money::Money;
@@ -200,6 +199,7 @@ pub async fn create_allocation(
     state: web::Data<AppState>,
     body: Json<CreateAllocation>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let year = errors.check("fiscal_year", FiscalYear::new(b.fiscal_year));
@@ -215,7 +215,7 @@ pub async fn create_allocation(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let budget_line_id = line_id_of(conn, "budget_line", &line)?;
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 Ok(chart::allocate(
                     conn,
                     &actor,

@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::assets::CategoryCode;
 use crate::domain::assets::utilisation::{Basis, Tally};
 use crate::domain::assets::wear::remaining;
@@ -251,6 +250,7 @@ pub async fn asset_utilisation(
     req: HttpRequest,
     query: web::Query<AssetUtilisationQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let q = query.into_inner();
     let output = Output {
         format: q.format.clone(),
@@ -274,7 +274,7 @@ pub async fn asset_utilisation(
             Ok((id, tz))
         })
         .await?;
-    let as_of = clock::now().with_timezone(&tz).date_naive();
+    let as_of = clock.now().with_timezone(&tz).date_naive();
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(AssetUtilisationRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {

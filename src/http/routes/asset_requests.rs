@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::access::BoardScope;
 use crate::domain::assets::{AssetCode, CategoryCode, RequestKind, RequestStatus};
 use crate::domain::ledger::budget_line::BudgetLineCode;
@@ -264,6 +263,7 @@ pub async fn create_request(
     state: web::Data<AppState>,
     body: Json<CreateAssetRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let board_id = match (auth.principal.role, auth.principal.board_id, b.board_id) {
@@ -332,7 +332,7 @@ pub async fn create_request(
     let (r, c) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let r = ops::submit(conn, &actor, n, &ctx)?;
                 Ok((r, codes(conn)?))
             })
@@ -364,12 +364,13 @@ pub async fn approve_request(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<AssetRequestView>, ApiError> {
+    let clock = state.env.clock.clone();
     let id = id.into_inner();
     let actor = auth.actor();
     let (r, w, c) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (r, w) = ops::approve(conn, &actor, id, &ctx)?;
                 Ok((r, w, codes(conn)?))
             })
@@ -406,6 +407,7 @@ pub async fn reject_request(
     id: web::Path<Uuid>,
     body: Json<RejectAssetRequest>,
 ) -> Result<web::Json<AssetRequestView>, ApiError> {
+    let clock = state.env.clock.clone();
     let reason = text::bounded("Reason", &body.into_inner().reason, 1, 500)
         .map_err(|e| ApiError::validation("reason", e))?;
     let id = id.into_inner();
@@ -413,7 +415,7 @@ pub async fn reject_request(
     let (r, c) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let r = ops::reject(conn, &actor, id, &reason, &ctx)?;
                 Ok((r, codes(conn)?))
             })
@@ -462,6 +464,7 @@ pub async fn fulfil_request(
     id: web::Path<Uuid>,
     body: Json<FulfilAssetRequest>,
 ) -> Result<web::Json<AssetRequestView>, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let cost = errors.check_opt(
@@ -505,7 +508,7 @@ pub async fn fulfil_request(
     let (r, w, c) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (r, w) = ops::fulfil(conn, &actor, id, f, &ctx)?;
                 Ok((r, w, codes(conn)?))
             })

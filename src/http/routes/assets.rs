@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::access::{BoardScope, Principal};
 use crate::domain::assets::wear::remaining;
 use crate::domain::assets::{AssetCode, AssetStatus, CategoryCode, WearRate};
@@ -334,6 +333,7 @@ pub async fn create_asset(
     state: web::Data<AppState>,
     body: Json<CreateAsset>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let code = errors.check("code", AssetCode::parse(&b.code));
@@ -399,7 +399,7 @@ pub async fn create_asset(
     let (a, codes) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let a = ops::register_asset(conn, &actor, n, &ctx)?;
                 Ok((a, category_codes(conn)?))
             })
@@ -450,6 +450,7 @@ pub async fn update_asset(
     id: web::Path<Uuid>,
     body: Json<UpdateAsset>,
 ) -> Result<web::Json<AssetView>, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let name = errors.check_opt(
@@ -484,7 +485,7 @@ pub async fn update_asset(
     let (a, codes) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let a = ops::change_asset(conn, &actor, id, change, &ctx)?;
                 Ok((a, category_codes(conn)?))
             })
@@ -528,6 +529,7 @@ pub async fn transfer_asset(
     id: web::Path<Uuid>,
     body: Json<TransferAsset>,
 ) -> Result<web::Json<AssetView>, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let reason = errors.check("reason", text::bounded("Reason", &b.reason, 1, 500));
@@ -553,7 +555,7 @@ pub async fn transfer_asset(
     let (a, codes) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let a = ops::transfer(conn, &actor, id, t, &ctx)?;
                 Ok((a, category_codes(conn)?))
             })

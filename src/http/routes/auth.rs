@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::password;
-use crate::clock;
 use crate::domain::login_throttle::Paused;
 use crate::domain::user::{NewPassword, Username};
 use crate::http::error::{ApiError, FieldErrors, Problem};
@@ -81,6 +80,7 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
+    let clock = state.env.clock.clone();
     let LoginRequest { username, password } = body.into_inner();
     let address = client_address(&req);
     // A name that cannot be a username cannot be an account: refuse it like
@@ -132,7 +132,7 @@ pub async fn login(
         user.role,
         user.board_id,
         credentials.token_version,
-        clock::now(),
+        clock.now(),
     )?;
     tracing::info!(user_id = %user.id, role = %user.role, "signed in");
     Ok(web::Json(LoginResponse {
@@ -245,6 +245,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     body: Json<ChangePassword>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
+    let clock = state.env.clock.clone();
     let ChangePassword {
         current_password,
         new_password,
@@ -294,7 +295,7 @@ pub async fn change_password(
         .await?;
     let issued = state
         .tokens
-        .issue(user.id, user.role, user.board_id, version, clock::now())?;
+        .issue(user.id, user.role, user.board_id, version, clock.now())?;
     Ok(web::Json(LoginResponse {
         access_token: issued.token,
         token_type: "Bearer".to_owned(),

@@ -9,9 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ParseError;
-use crate::domain::access::{BookingScope, Principal};
+use crate::domain::access::{Filing, Principal};
 use crate::domain::fleet::booking::{Booking, BookingStatus, Priority, parse_passengers};
 use crate::domain::fleet::driver::Driver;
 use crate::domain::fleet::trip::{Litres, TripCosts};
@@ -20,7 +19,6 @@ use crate::domain::money::Money;
 use crate::domain::page::PageLimit;
 use crate::domain::text;
 use crate::domain::time_range::{TimeRange, parse_instant};
-use crate::domain::user::Role;
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{
@@ -29,9 +27,7 @@ use crate::http::guard::{
 use crate::http::routes::drivers::DriverView;
 use crate::http::routes::vehicles::VehicleView;
 use crate::http::state::AppState;
-use crate::ops::fleet::FleetContext;
-use crate::ops::fleet::bookings::{self as ops, Completion, NewBooking};
-use crate::storage::{DbConn, bookings, drivers, vehicles};
+use crate::ops::fleet::bookings::{self as ops, Completion, Listed, NewBooking, Search, Step};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VehicleBrief {
@@ -157,40 +153,18 @@ fn view(
     }
 }
 
-/// Views of bookings, with their vehicles and drivers looked up once.
-fn views(conn: &mut DbConn, list: &[Booking]) -> Result<Vec<BookingView>, ApiError> {
-    let vehicle_ids: Vec<Uuid> = list.iter().filter_map(|b| b.vehicle_id).collect();
-    let driver_ids: Vec<Uuid> = list.iter().filter_map(|b| b.driver_id).collect();
-    let fleet = vehicles::by_ids(conn, &vehicle_ids)?;
-    let crew = drivers::by_ids(conn, &driver_ids)?;
-    let now = clock::now();
-    Ok(list.iter().map(|b| view(b, &fleet, &crew, now)).collect())
+/// Views of bookings read by an operation.
+fn views(listed: &Listed) -> Vec<BookingView> {
+    listed
+        .bookings
+        .iter()
+        .map(|b| view(b, &listed.vehicles, &listed.drivers, listed.now))
+        .collect()
 }
 
-/// The view of a booking just written, read outside the write transaction
-/// (the writer's time is kept for the writes).
-async fn view_of(state: &web::Data<AppState>, booking: Booking) -> Result<BookingView, ApiError> {
-    state
-        .db(move |conn| Ok(views(conn, &[booking])?.remove(0)))
-        .await
-}
-
-/// The caller's booking scope (a driver's is their own trips).
-fn scope(conn: &mut DbConn, p: &Principal) -> Result<BookingScope, ApiError> {
-    let driver_id = if p.role == Role::Driver {
-        drivers::find_by_user(conn, p.user_id)?.map(|d| d.id)
-    } else {
-        None
-    };
-    Ok(p.booking_scope(driver_id))
-}
-
-/// Loads a booking the caller may see, or 404.
-fn visible(conn: &mut DbConn, p: &Principal, id: Uuid) -> Result<Booking, ApiError> {
-    let scope = scope(conn, p)?;
-    bookings::find(conn, id)?
-        .filter(|b| scope.allows(b.board_id, b.driver_id))
-        .ok_or_else(|| ApiError::not_found("booking"))
+/// The view of the one booking an operation returned.
+fn one(listed: &Listed) -> BookingView {
+    views(listed).remove(0)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -252,44 +226,41 @@ pub async fn list_bookings(
     state: web::Data<AppState>,
     query: web::Query<BookingQuery>,
 ) -> Result<web::Json<BookingList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let status = errors.check_opt("status", q.status.as_deref().map(BookingStatus::parse));
-    let from = errors.check_opt("from", q.from.as_deref().map(parse_instant));
-    let to = errors.check_opt("to", q.to.as_deref().map(parse_instant));
-    let after = errors.check_opt("cursor", q.cursor.as_deref().map(parse_cursor));
-    let (Some(limit), Some(status), Some(from), Some(to), Some(after)) =
-        (limit, status, from, to, after)
-    else {
-        return Err(errors.into());
-    };
-    let limit = limit.get();
-    let filter = bookings::BookingFilter {
-        status,
-        now: clock::now(),
-        board_id: q.board_id,
-        vehicle_id: q.vehicle_id,
-        driver_id: q.driver_id,
-        from,
-        to,
-        after,
-    };
-    let principal = auth.principal.clone();
-    let (items, next) = state
-        .db(move |conn| {
-            let scope = scope(conn, &principal)?;
-            let list = bookings::list(conn, scope, &filter, limit)?;
-            let next = crate::http::routes::next_cursor(&list, limit, |b| {
-                format!("{}_{}", b.range.start().timestamp_micros(), b.id)
-            });
-            Ok((views(conn, &list)?, next))
-        })
-        .await?;
+    let (search, limit) = query.into_inner().parse()?;
+    let listed = ops::list(&state.env, &auth.acting(), search, limit).await?;
+    let next = crate::http::routes::next_cursor(&listed.bookings, limit, |b| {
+        format!("{}_{}", b.range.start().timestamp_micros(), b.id)
+    });
     Ok(web::Json(BookingList {
-        items,
+        items: views(&listed),
         next_cursor: next,
     }))
+}
+
+impl BookingQuery {
+    fn parse(self) -> Result<(Search, i64), ApiError> {
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(self.limit));
+        let status = errors.check_opt("status", self.status.as_deref().map(BookingStatus::parse));
+        let from = errors.check_opt("from", self.from.as_deref().map(parse_instant));
+        let to = errors.check_opt("to", self.to.as_deref().map(parse_instant));
+        let after = errors.check_opt("cursor", self.cursor.as_deref().map(parse_cursor));
+        let (Some(limit), Some(status), Some(from), Some(to), Some(after)) =
+            (limit, status, from, to, after)
+        else {
+            return Err(errors.into());
+        };
+        let search = Search {
+            status,
+            board_id: self.board_id,
+            vehicle_id: self.vehicle_id,
+            driver_id: self.driver_id,
+            from,
+            to,
+            after,
+        };
+        Ok((search, limit.get()))
+    }
 }
 
 /// One trip request (404 when outside the caller's scope).
@@ -307,15 +278,8 @@ pub async fn get_booking(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<BookingView>, ApiError> {
-    let id = id.into_inner();
-    let principal = auth.principal.clone();
-    let v = state
-        .db(move |conn| {
-            let b = visible(conn, &principal, id)?;
-            Ok(views(conn, &[b])?.remove(0))
-        })
-        .await?;
-    Ok(web::Json(v))
+    let listed = ops::get(&state.env, &auth.acting(), id.into_inner()).await?;
+    Ok(web::Json(one(&listed)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -345,18 +309,6 @@ pub struct CreateBooking {
     pub priority: Option<String>,
 }
 
-fn in_tx<T: Send + 'static>(
-    state: &web::Data<AppState>,
-    f: impl FnOnce(&mut DbConn, &FleetContext) -> Result<T, ApiError> + Send + 'static,
-) -> impl std::future::Future<Output = Result<T, ApiError>> + '_ {
-    state.write(move |conn| {
-        let ctx = FleetContext::load(conn, clock::now())?;
-        f(conn, &ctx)
-    })
-}
-
-/// Times a booking is filed again after PostgreSQL broke a lock cycle.
-const FILING_RETRIES: u32 = 3;
 
 /// Request a car. Policy may send it to a manager (`pending_approval`);
 /// otherwise the smallest fitting free vehicle and the least-loaded
@@ -377,147 +329,81 @@ pub async fn create_booking(
     state: web::Data<AppState>,
     body: Json<CreateBooking>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let purpose = errors.check("purpose", text::bounded("Purpose", &b.purpose, 1, 500));
-    let destination = errors.check(
-        "destination",
-        text::bounded("Destination", &b.destination, 1, 200),
-    );
-    let passengers = errors.check("passengers", parse_passengers(b.passengers));
-    let start = errors.check("starts_at", parse_instant(&b.starts_at));
-    let end = errors.check("ends_at", parse_instant(&b.ends_at));
-    let category = errors.check_opt(
-        "category",
-        b.category.as_deref().map(VehicleCategory::parse),
-    );
-    let priority = errors.check_opt("priority", b.priority.as_deref().map(Priority::parse));
-    let board_id = match (auth.principal.role, auth.principal.board_id, b.board_id) {
-        (Role::Clerk, Some(own), None) => Some(own),
-        (Role::Clerk, Some(own), Some(asked)) if asked == own => Some(own),
-        (Role::Clerk, _, _) => {
-            errors.push(
-                "board_id",
-                ParseError::new(
-                    "not_your_board",
-                    "A clerk books for their own board only; leave board_id out.",
-                ),
-            );
-            None
-        }
-        (_, _, Some(asked)) => Some(asked),
-        (_, _, None) => {
-            errors.push(
-                "board_id",
-                ParseError::new(
-                    "required",
-                    "The fleet desk must say which board the trip is for.",
-                ),
-            );
-            None
-        }
-    };
-    let range = match (start, end) {
-        (Some(s), Some(e)) => errors.check("ends_at", TimeRange::new(s, e)),
-        _ => None,
-    };
-    let (
-        Some(purpose),
-        Some(destination),
-        Some(passengers),
-        Some(range),
-        Some(category),
-        Some(priority),
-        Some(board_id),
-    ) = (
-        purpose,
-        destination,
-        passengers,
-        range,
-        category,
-        priority,
-        board_id,
-    )
-    else {
-        return Err(errors.into());
-    };
-    let new = NewBooking {
-        board_id,
-        purpose,
-        destination,
-        out_of_province: b.out_of_province,
-        passengers,
-        range,
-        category_wish: category,
-        priority: priority.unwrap_or(Priority::Normal),
-    };
-    let actor = auth.actor();
-    let requester = auth.principal.user_id;
-    // With one writer (SQLite), the search for a vehicle and a driver reads
-    // a snapshot in parallel with other requests, and the write transaction
-    // only re-checks and holds them. PostgreSQL's transactions already run
-    // side by side; there the search stays in the transaction.
-    let proposal = if state.one_writer() {
-        let asked = new.clone();
-        state
-            .db(move |conn| {
-                let ctx = FleetContext::load(conn, clock::now())?;
-                Ok(ops::propose(conn, &asked, &ctx)?)
-            })
-            .await?
-    } else {
-        None
-    };
-    // Holds take their vehicles and drivers in one order (see
-    // storage::occupancy), so a rush does not deadlock; should PostgreSQL
-    // still break a lock cycle (e.g. with a cancellation that re-offers
-    // several trips at once), the request is filed again from the start
-    // rather than refused: nothing of the failed attempt was kept.
-    let mut attempt = 0;
-    let booking = loop {
-        let (actor, new, proposal) = (actor.clone(), new.clone(), proposal.clone());
-        let filed = in_tx(&state, move |conn, ctx| {
-            Ok(ops::create(conn, &actor, requester, new, ctx, proposal)?)
-        })
-        .await;
-        match filed {
-            Err(ApiError::Conflict {
-                code: "concurrent_change",
-                ..
-            }) if attempt < FILING_RETRIES => attempt += 1,
-            other => break other?,
-        }
-    };
-    let v = view_of(&state, booking).await?;
+    let new = body.into_inner().parse(&auth.principal)?;
+    let listed = ops::file(&state.env, &auth.acting(), new).await?;
+    let v = one(&listed);
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/bookings/{}", v.id)))
         .json(v))
 }
 
-/// Runs an action on a booking the caller may see.
-async fn act<R: RoleSet + 'static>(
-    auth: Auth<R>,
-    state: web::Data<AppState>,
+impl CreateBooking {
+    fn parse(self, principal: &Principal) -> Result<NewBooking, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let purpose = errors.check("purpose", text::bounded("Purpose", &b.purpose, 1, 500));
+        let destination = errors.check(
+            "destination",
+            text::bounded("Destination", &b.destination, 1, 200),
+        );
+        let passengers = errors.check("passengers", parse_passengers(b.passengers));
+        let start = errors.check("starts_at", parse_instant(&b.starts_at));
+        let end = errors.check("ends_at", parse_instant(&b.ends_at));
+        let category = errors.check_opt(
+            "category",
+            b.category.as_deref().map(VehicleCategory::parse),
+        );
+        let priority = errors.check_opt("priority", b.priority.as_deref().map(Priority::parse));
+        let board_id = errors.check(
+            "board_id",
+            principal.filing_board(b.board_id, Filing::Booking),
+        );
+        let range = match (start, end) {
+            (Some(s), Some(e)) => errors.check("ends_at", TimeRange::new(s, e)),
+            _ => None,
+        };
+        let (
+            Some(purpose),
+            Some(destination),
+            Some(passengers),
+            Some(range),
+            Some(category),
+            Some(priority),
+            Some(board_id),
+        ) = (
+            purpose,
+            destination,
+            passengers,
+            range,
+            category,
+            priority,
+            board_id,
+        )
+        else {
+            return Err(errors.into());
+        };
+        Ok(NewBooking {
+            board_id,
+            purpose,
+            destination,
+            out_of_province: b.out_of_province,
+            passengers,
+            range,
+            category_wish: category,
+            priority: priority.unwrap_or(Priority::Normal),
+        })
+    }
+}
+
+/// Takes a booking the caller may see one step on, and shows it.
+async fn step(
+    auth: &Auth<impl RoleSet>,
+    state: &AppState,
     id: Uuid,
-    f: impl FnOnce(
-        &mut DbConn,
-        &crate::domain::audit::Actor,
-        &FleetContext,
-    ) -> Result<Booking, ApiError>
-    + Send
-    + 'static,
+    step: Step,
 ) -> Result<web::Json<BookingView>, ApiError> {
-    let principal = auth.principal.clone();
-    let actor = auth.actor();
-    let booking = in_tx(&state, move |conn, ctx| {
-        // Lock first, so the visibility and crew checks see the row the
-        // action will change (not one reassigned meanwhile).
-        bookings::lock(conn, id)?;
-        visible(conn, &principal, id)?;
-        f(conn, &actor, ctx)
-    })
-    .await?;
-    Ok(web::Json(view_of(&state, booking).await?))
+    let listed = ops::step(&state.env, &auth.acting(), id, step).await?;
+    Ok(web::Json(one(&listed)))
 }
 
 /// Approve a request that policy sent to approval (manager); it is then
@@ -538,11 +424,7 @@ pub async fn approve_booking(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<BookingView>, ApiError> {
-    let id = id.into_inner();
-    act(auth, state, id, move |conn, actor, ctx| {
-        Ok(ops::approve(conn, actor, id, ctx)?)
-    })
-    .await
+    step(&auth, &state, id.into_inner(), Step::Approve).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -588,11 +470,7 @@ pub async fn reject_booking(
     body: Json<Reason>,
 ) -> Result<web::Json<BookingView>, ApiError> {
     let reason = parse_reason(Some(body), true)?.unwrap_or_default();
-    let id = id.into_inner();
-    act(auth, state, id, move |conn, actor, ctx| {
-        Ok(ops::reject(conn, actor, id, reason, ctx)?)
-    })
-    .await
+    step(&auth, &state, id.into_inner(), Step::Reject { reason }).await
 }
 
 /// Cancel a request (its board's clerk, the fleet desk, a manager). A vehicle
@@ -616,11 +494,7 @@ pub async fn cancel_booking(
     body: Option<Json<Reason>>,
 ) -> Result<web::Json<BookingView>, ApiError> {
     let reason = parse_reason(body, false)?;
-    let id = id.into_inner();
-    act(auth, state, id, move |conn, actor, ctx| {
-        Ok(ops::cancel(conn, actor, id, reason, ctx)?)
-    })
-    .await
+    step(&auth, &state, id.into_inner(), Step::Cancel { reason }).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -655,11 +529,11 @@ pub async fn assign_booking(
         vehicle_id,
         driver_id,
     } = body.into_inner();
-    let id = id.into_inner();
-    act(auth, state, id, move |conn, actor, ctx| {
-        Ok(ops::assign(conn, actor, id, vehicle_id, driver_id, ctx)?)
-    })
-    .await
+    let assign = Step::Assign {
+        vehicle_id,
+        driver_id,
+    };
+    step(&auth, &state, id.into_inner(), assign).await
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -668,18 +542,6 @@ pub struct Start {
     /// Odometer at departure, km; defaults to the vehicle's last reading and
     /// may not be below it.
     pub odometer_start: Option<i64>,
-}
-
-/// A driver's own trip: drivers act only on trips assigned to them.
-fn check_crew(conn: &mut DbConn, p: &Principal, id: Uuid) -> Result<(), ApiError> {
-    if p.role == Role::Driver {
-        let own = drivers::find_by_user(conn, p.user_id)?.map(|d| d.id);
-        let booking = bookings::find(conn, id)?.ok_or_else(|| ApiError::not_found("booking"))?;
-        if own.is_none() || booking.driver_id != own {
-            return Err(ApiError::not_found("booking"));
-        }
-    }
-    Ok(())
 }
 
 /// Start a confirmed trip (its driver, or the fleet desk).
@@ -706,13 +568,7 @@ pub async fn start_booking(
     if let Some(o) = odometer {
         parse_odometer(o).map_err(|e| ApiError::validation("odometer_start", e))?;
     }
-    let id = id.into_inner();
-    let principal = auth.principal.clone();
-    act(auth, state, id, move |conn, actor, ctx| {
-        check_crew(conn, &principal, id)?;
-        Ok(ops::start(conn, actor, id, odometer, ctx)?)
-    })
-    .await
+    step(&auth, &state, id.into_inner(), Step::Start { odometer }).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -780,13 +636,7 @@ pub async fn complete_booking(
             other,
         },
     };
-    let id = id.into_inner();
-    let principal = auth.principal.clone();
-    act(auth, state, id, move |conn, actor, ctx| {
-        check_crew(conn, &principal, id)?;
-        Ok(ops::complete(conn, actor, id, input, ctx)?)
-    })
-    .await
+    step(&auth, &state, id.into_inner(), Step::Complete(input)).await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -844,17 +694,8 @@ pub async fn availability(
     let (Some(range), Some(passengers), Some(category)) = (range, passengers, category) else {
         return Err(errors.into());
     };
-    let (free_vehicles, free_drivers) = state
-        .db(move |conn| {
-            let ctx = FleetContext::load(conn, clock::now())?;
-            let window = ctx.window(&range);
-            let last_day = ctx.last_day(&range);
-            let mut vs: Vec<Vehicle> = vehicles::free(conn, &window, passengers + 1, category)?;
-            vs.sort_by_key(|v| (v.seats, v.plate.clone()));
-            let ds: Vec<Driver> = drivers::free(conn, &window, last_day)?;
-            Ok((vs, ds))
-        })
-        .await?;
+    let (free_vehicles, free_drivers) =
+        ops::availability(&state.env, range, passengers, category).await?;
     Ok(web::Json(Availability {
         vehicles: free_vehicles.iter().map(VehicleView::from).collect(),
         drivers: free_drivers

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::fleet::block::Resource;
 use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
 use crate::domain::page::PageLimit;
@@ -193,6 +192,7 @@ pub async fn create_driver(
     state: web::Data<AppState>,
     body: Json<CreateDriver>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let full_name = errors.check("full_name", FullName::parse(&b.full_name));
@@ -220,7 +220,7 @@ pub async fn create_driver(
     let driver = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = FleetContext::load(conn, clock::now())?;
+                let ctx = FleetContext::load(conn, clock.now())?;
                 Ok(resources::register_driver(conn, &actor, driver, &ctx)?)
             })
         })
@@ -284,6 +284,7 @@ pub async fn update_driver(
     id: web::Path<Uuid>,
     body: Json<UpdateDriver>,
 ) -> Result<web::Json<DriverView>, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let full_name = errors.check_opt("full_name", b.full_name.as_deref().map(FullName::parse));
@@ -327,7 +328,7 @@ pub async fn update_driver(
                     user_id: b.user_id.or(before.user_id),
                     calendar_key: new_key.unwrap_or_else(|| before.calendar_key.clone()),
                 };
-                let ctx = FleetContext::load(conn, clock::now())?;
+                let ctx = FleetContext::load(conn, clock.now())?;
                 Ok(resources::update_driver(
                     conn, &actor, &before, after, &ctx,
                 )?)
@@ -437,6 +438,7 @@ pub async fn driver_calendar(
     id: web::Path<Uuid>,
     query: web::Query<CalendarQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     use actix_web::FromRequest;
     let id = id.into_inner();
     let driver = match &query.key {
@@ -461,7 +463,7 @@ pub async fn driver_calendar(
             d
         }
     };
-    let from = clock::now() - chrono::Duration::days(30);
+    let from = clock.now() - chrono::Duration::days(30);
     let driver_id = driver.id;
     let (trips, fleet) = state
         .db(move |conn| {
@@ -471,7 +473,7 @@ pub async fn driver_calendar(
             Ok((trips, fleet))
         })
         .await?;
-    let body = ical::driver_calendar(&driver, &trips, &fleet, clock::now());
+    let body = ical::driver_calendar(&driver, &trips, &fleet, clock.now());
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))

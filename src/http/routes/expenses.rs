@@ -11,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::access::BoardScope;
 use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::expense::{ExpenseStatus, MAX_LINES};
@@ -306,6 +305,7 @@ pub async fn create_expense(
     state: web::Data<AppState>,
     body: Json<CreateExpense>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     if b.override_reason.is_some() && auth.principal.role != Role::Manager {
         return Err(ApiError::Forbidden(
@@ -405,7 +405,7 @@ pub async fn create_expense(
     let (e, codes) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let e = ops::submit(conn, &actor, claim, &ctx)?;
                 Ok((e, line_codes(conn)?))
             })
@@ -437,12 +437,13 @@ pub async fn approve_expense(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ExpenseView>, ApiError> {
+    let clock = state.env.clock.clone();
     let id = id.into_inner();
     let actor = auth.actor();
     let (e, warnings, codes) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (e, _entry, warnings) = ops::approve(conn, &actor, id, &ctx)?;
                 Ok((e, warnings, line_codes(conn)?))
             })
@@ -478,6 +479,7 @@ pub async fn reject_expense(
     id: web::Path<Uuid>,
     body: Json<RejectExpense>,
 ) -> Result<web::Json<ExpenseView>, ApiError> {
+    let clock = state.env.clock.clone();
     let reason = text::bounded("Reason", &body.into_inner().reason, 1, 500)
         .map_err(|e| ApiError::validation("reason", e))?;
     let id = id.into_inner();
@@ -485,7 +487,7 @@ pub async fn reject_expense(
     let (e, codes) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let e = ops::reject(conn, &actor, id, &reason, &ctx)?;
                 Ok((e, line_codes(conn)?))
             })

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ParseError;
 use crate::domain::board::BoardCode;
 use crate::domain::fleet::vehicle::VehicleCategory;
@@ -60,7 +59,7 @@ async fn period_of(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Period, ApiError> {
-    let today = state.office_today().await?;
+    let today = crate::ops::settings::office_today(&state.env).await?;
     Period::new(from, to, today).map_err(|(field, e)| ApiError::validation(field, e))
 }
 
@@ -311,13 +310,14 @@ type VehicleProduce = Box<
 
 fn vehicle_producer(
     pool: Pool,
+    clock: crate::clock::Clock,
     period: Period,
     board: Option<Uuid>,
     category: Option<VehicleCategory>,
     grouping: VehicleGrouping,
 ) -> VehicleProduce {
     Box::new(move |conn, sink| {
-        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
+        let ctx = ReportContext::load(conn, period, clock.now())?.reading_with(pool);
         let codes = board_codes(conn)?;
         let mut relay = Relay::new(sink);
         let result =
@@ -364,7 +364,7 @@ pub async fn vehicle_utilisation(
     };
     let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
-    let produce = vehicle_producer(state.pool.clone(), period, board, category, grouping);
+    let produce = vehicle_producer(state.pool.clone(), state.env.clock.clone(), period, board, category, grouping);
     let rows = match rows_or_csv(
         &state,
         csv,
@@ -424,6 +424,7 @@ pub async fn vehicle_utilisation_svg(
         &state,
         vehicle_producer(
             state.pool.clone(),
+            state.env.clock.clone(),
             period,
             board,
             category,
@@ -554,6 +555,7 @@ pub async fn driver_utilisation(
     req: HttpRequest,
     query: web::Query<DriverUtilisationQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let q = query.into_inner();
     let output = Output {
         format: q.format.clone(),
@@ -566,7 +568,7 @@ pub async fn driver_utilisation(
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(DriverUtilisationRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {
-        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
+        let ctx = ReportContext::load(conn, period, clock.now())?.reading_with(pool);
         let codes = board_codes(conn)?;
         let mut relay = Relay::new(sink);
         let result = reports::driver_utilisation(conn, &ctx, board, &mut |l| {
@@ -745,10 +747,10 @@ type BalanceProduce = Box<
         + Send,
 >;
 
-fn balance_producer(pool: Pool, p: &BalanceParams) -> BalanceProduce {
+fn balance_producer(pool: Pool, clock: crate::clock::Clock, p: &BalanceParams) -> BalanceProduce {
     let (period, category, size, thresholds) = (p.period, p.category, p.size, p.thresholds);
     Box::new(move |conn, sink| {
-        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
+        let ctx = ReportContext::load(conn, period, clock.now())?.reading_with(pool);
         let tz = ctx.calendar.tz();
         let mut relay = Relay::new(sink);
         let result = reports::pool_balance(conn, &ctx, category, size, &thresholds, &mut |l| {
@@ -796,7 +798,7 @@ pub async fn pool_balance(
         q.surplus_threshold,
     )
     .await?;
-    let produce = balance_producer(state.pool.clone(), &p);
+    let produce = balance_producer(state.pool.clone(), state.env.clock.clone(), &p);
     let rows = match rows_or_csv(
         &state,
         csv,
@@ -876,7 +878,7 @@ pub async fn pool_balance_svg(
     // Aggregated as the rows come: 7 × 24 cells, whatever the period.
     let cells = state
         .db({
-            let produce = balance_producer(state.pool.clone(), &p);
+            let produce = balance_producer(state.pool.clone(), state.env.clock.clone(), &p);
             move |conn| {
                 let mut cells = [[svg::Cell::default(); 24]; 7];
                 produce(conn, &mut |r: PoolBalanceRow| {
@@ -1015,6 +1017,7 @@ pub async fn fleet_sizing(
     req: HttpRequest,
     query: web::Query<FleetSizingQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let q = query.into_inner();
     let output = Output {
         format: q.format.clone(),
@@ -1030,7 +1033,7 @@ pub async fn fleet_sizing(
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(FleetSizingRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {
-        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
+        let ctx = ReportContext::load(conn, period, clock.now())?.reading_with(pool);
         let tz = ctx.calendar.tz();
         let mut relay = Relay::new(sink);
         let result =
@@ -1169,6 +1172,7 @@ pub async fn board_usage(
     req: HttpRequest,
     query: web::Query<BoardUsageQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let q = query.into_inner();
     let output = Output {
         format: q.format.clone(),
@@ -1181,7 +1185,7 @@ pub async fn board_usage(
     let produce = move |conn: &mut DbConn,
                         sink: &mut dyn FnMut(BoardUsageRow) -> Result<(), ApiError>|
           -> Result<(), ApiError> {
-        let ctx = ReportContext::load(conn, period, clock::now())?.reading_with(pool);
+        let ctx = ReportContext::load(conn, period, clock.now())?.reading_with(pool);
         let tz = ctx.calendar.tz();
         let codes = board_codes(conn)?;
         let mut ids: Vec<(String, Uuid)> = codes

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ledger::account::AccountCode;
 use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::journal::{BalancedLines, Posting, Side, Source, positive_amount};
@@ -300,6 +299,7 @@ pub async fn create_entry(
     state: web::Data<AppState>,
     body: Json<CreateEntry>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let description = errors.check(
@@ -429,7 +429,7 @@ pub async fn create_entry(
                 }
                 unknown.finish()?;
                 let lines = BalancedLines::new(lines).map_err(|e| ApiError::validation("lines", e))?;
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (entry, warnings) = journal::post(
                     conn,
                     &actor,
@@ -484,6 +484,7 @@ pub async fn reverse_entry(
     id: web::Path<Uuid>,
     body: Option<Json<ReverseEntry>>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.map(Json::into_inner).unwrap_or_default();
     let description = b
         .description
@@ -496,7 +497,7 @@ pub async fn reverse_entry(
     let (entry, warnings, codes) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (entry, warnings) =
                     journal::reverse(conn, &actor, id, b.date, description, &ctx)?;
                 Ok((entry, warnings, Codes::load(conn)?))
@@ -546,6 +547,7 @@ pub async fn close_period(
     period: web::Path<String>,
     body: Option<Json<ClosePeriod>>,
 ) -> Result<web::Json<ClosedPeriod>, ApiError> {
+    let clock = state.env.clock.clone();
     let period = Period::parse(&period).map_err(|e| ApiError::NotFound(e.message))?;
     let b = body.map(Json::into_inner).unwrap_or_default();
     let reason = b
@@ -558,7 +560,7 @@ pub async fn close_period(
     let open = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 Ok(journal::close_period(conn, &actor, period, reason, &ctx)?)
             })
         })

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ledger::journal::positive_amount;
 use crate::domain::ledger::norms::{NormCode, Validity};
 use crate::domain::money::Money;
@@ -183,6 +182,7 @@ pub async fn create_norm(
     state: web::Data<AppState>,
     body: Json<CreateNorm>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let code = errors.check("code", NormCode::parse(&b.code));
@@ -202,7 +202,7 @@ pub async fn create_norm(
     let (version, closed) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 Ok(norms::add_version(
                     conn,
                     &actor,

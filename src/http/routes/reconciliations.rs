@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ledger::account::AccountCode;
 use crate::domain::ledger::period::Period;
 use crate::domain::ledger::reconciliation::{
@@ -288,6 +287,7 @@ pub async fn create_reconciliation(
     query: web::Query<StatementQuery>,
     body: CsvBody,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let q = query.into_inner();
     let mut errors = FieldErrors::new();
     let account = errors.check(
@@ -324,7 +324,7 @@ pub async fn create_reconciliation(
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let r = ops::start(conn, &actor, &account, period, &rows, &ctx)?;
                 view_of(conn, &r)
             })
@@ -497,13 +497,14 @@ pub async fn create_match(
     id: web::Path<Uuid>,
     body: Json<CreateMatch>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let id = id.into_inner();
     let b = body.into_inner();
     let actor = auth.actor();
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let r = ops::match_lines(
                     conn,
                     &actor,
@@ -539,12 +540,13 @@ pub async fn delete_match(
     state: web::Data<AppState>,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
+    let clock = state.env.clock.clone();
     let (id, line) = path.into_inner();
     let actor = auth.actor();
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let r = ops::unmatch(conn, &actor, id, line, &ctx)?;
                 view_of(conn, &r)
             })
@@ -586,6 +588,7 @@ pub async fn create_explanation(
     id: web::Path<Uuid>,
     body: Json<CreateExplanation>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
+    let clock = state.env.clock.clone();
     let id = id.into_inner();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
@@ -611,7 +614,7 @@ pub async fn create_explanation(
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let r = ops::explain(conn, &actor, id, target, &note, &ctx)?;
                 view_of(conn, &r)
             })
@@ -640,12 +643,13 @@ pub async fn reconcile(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
+    let clock = state.env.clock.clone();
     let id = id.into_inner();
     let actor = auth.actor();
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (r, _) = ops::reconcile(conn, &actor, id, &ctx)?;
                 view_of(conn, &r)
             })
@@ -672,12 +676,13 @@ pub async fn reopen(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
+    let clock = state.env.clock.clone();
     let id = id.into_inner();
     let actor = auth.actor();
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let r = ops::reopen(conn, &actor, id, &ctx)?;
                 view_of(conn, &r)
             })

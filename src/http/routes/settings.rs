@@ -4,9 +4,7 @@ use actix_web::{get, patch, put, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::clock;
 use crate::domain::ParseError;
-use crate::domain::audit::Actor;
 use crate::domain::utilisation::calendar::{
     WorkingCalendar, parse_time, parse_weekday, weekday_name,
 };
@@ -14,8 +12,7 @@ use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{Admins, Auth};
 use crate::http::state::AppState;
-use crate::storage::audit::{self, Change};
-use crate::storage::{settings, write_tx};
+use crate::ops::settings::{self as ops, FleetChange, NewCalendar};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FleetSettings {
@@ -32,15 +29,14 @@ pub struct FleetSettings {
     pub office_timezone: String,
 }
 
-fn load(conn: &mut crate::storage::DbConn) -> Result<FleetSettings, ApiError> {
-    let (p, tz) = settings::fleet_policy(conn)?;
-    Ok(FleetSettings {
-        approval_over_hours: p.approval_over_hours,
-        out_of_province_needs_approval: p.out_of_province_needs_approval,
-        turnaround_minutes: p.turnaround_minutes,
-        fuel_tolerance_percent: p.fuel_tolerance_percent,
-        office_timezone: tz.name().to_owned(),
-    })
+fn fleet_view(s: ops::FleetSettings) -> FleetSettings {
+    FleetSettings {
+        approval_over_hours: s.policy.approval_over_hours,
+        out_of_province_needs_approval: s.policy.out_of_province_needs_approval,
+        turnaround_minutes: s.policy.turnaround_minutes,
+        fuel_tolerance_percent: s.policy.fuel_tolerance_percent,
+        office_timezone: s.office_timezone.name().to_owned(),
+    }
 }
 
 /// The fleet settings in force.
@@ -50,7 +46,7 @@ pub async fn get_fleet_settings(
     _auth: Auth,
     state: web::Data<AppState>,
 ) -> Result<web::Json<FleetSettings>, ApiError> {
-    Ok(web::Json(state.db(load).await?))
+    Ok(web::Json(fleet_view(ops::fleet(&state.env).await?)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -90,61 +86,33 @@ pub async fn update_fleet_settings(
     state: web::Data<AppState>,
     body: Json<UpdateFleetSettings>,
 ) -> Result<web::Json<FleetSettings>, ApiError> {
-    let b = body.into_inner();
-    let tz = match &b.office_timezone {
-        Some(name) => Some(name.parse::<chrono_tz::Tz>().map_err(|_| {
-            ApiError::validation(
-                "office_timezone",
-                ParseError::new(
-                    "invalid_timezone",
-                    format!("'{name}' is not an IANA time zone such as Asia/Ho_Chi_Minh."),
-                ),
-            )
-        })?),
-        None => None,
-    };
-    let actor: Actor = auth.actor();
-    let after = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let before = load(conn)?;
-                let (mut policy, old_tz) = settings::fleet_policy(conn)?;
-                if let Some(v) = b.approval_over_hours {
-                    policy.approval_over_hours = v;
-                }
-                if let Some(v) = b.out_of_province_needs_approval {
-                    policy.out_of_province_needs_approval = v;
-                }
-                if let Some(v) = b.turnaround_minutes {
-                    policy.turnaround_minutes = v;
-                }
-                if let Some(v) = b.fuel_tolerance_percent {
-                    policy.fuel_tolerance_percent = v;
-                }
-                policy
-                    .check()
-                    .map_err(|(field, e)| ApiError::validation(field, e))?;
-                let now = clock::now();
-                settings::set_fleet_policy(conn, &policy, tz.unwrap_or(old_tz), now)?;
-                let after = load(conn)?;
-                audit::record(
-                    conn,
-                    &Change {
-                        actor: &actor,
-                        action: "update",
-                        entity_type: "settings",
-                        entity_id: uuid::Uuid::nil(),
-                        board_id: None,
-                        before: Some(audit::snapshot(&before)),
-                        after: Some(audit::snapshot(&after)),
-                    },
-                    now,
-                )?;
-                Ok(after)
-            })
+    let change = body.into_inner().parse()?;
+    let after = ops::change_fleet(&state.env, &auth.acting(), change).await?;
+    Ok(web::Json(fleet_view(after)))
+}
+
+impl UpdateFleetSettings {
+    fn parse(self) -> Result<FleetChange, ApiError> {
+        let office_timezone = match &self.office_timezone {
+            Some(name) => Some(name.parse::<chrono_tz::Tz>().map_err(|_| {
+                ApiError::validation(
+                    "office_timezone",
+                    ParseError::new(
+                        "invalid_timezone",
+                        format!("'{name}' is not an IANA time zone such as Asia/Ho_Chi_Minh."),
+                    ),
+                )
+            })?),
+            None => None,
+        };
+        Ok(FleetChange {
+            approval_over_hours: self.approval_over_hours,
+            out_of_province_needs_approval: self.out_of_province_needs_approval,
+            turnaround_minutes: self.turnaround_minutes,
+            fuel_tolerance_percent: self.fuel_tolerance_percent,
+            office_timezone,
         })
-        .await?;
-    Ok(web::Json(after))
+    }
 }
 
 /// A public holiday: no working hours that day.
@@ -206,9 +174,7 @@ pub async fn get_calendar(
     _auth: Auth,
     state: web::Data<AppState>,
 ) -> Result<web::Json<CalendarSettings>, ApiError> {
-    let cal = state
-        .db(|conn| Ok(settings::working_calendar(conn)?))
-        .await?;
+    let cal = ops::calendar(&state.env).await?;
     Ok(web::Json(calendar_settings(&cal)))
 }
 
@@ -244,87 +210,53 @@ pub async fn put_calendar(
     state: web::Data<AppState>,
     body: Json<PutCalendar>,
 ) -> Result<web::Json<CalendarSettings>, ApiError> {
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let mut days = Vec::new();
-    for (i, d) in b.working_days.iter().enumerate() {
-        if let Some(d) = errors.check(&format!("working_days[{i}]"), parse_weekday(d)) {
-            days.push(d);
+    let new = body.into_inner().parse()?;
+    let cal = ops::replace_calendar(&state.env, &auth.acting(), new).await?;
+    Ok(web::Json(calendar_settings(&cal)))
+}
+
+impl PutCalendar {
+    fn parse(self) -> Result<NewCalendar, ApiError> {
+        let mut errors = FieldErrors::new();
+        let mut days = Vec::new();
+        for (i, d) in self.working_days.iter().enumerate() {
+            if let Some(d) = errors.check(&format!("working_days[{i}]"), parse_weekday(d)) {
+                days.push(d);
+            }
         }
-    }
-    let starts = errors.check("day_starts", parse_time(&b.day_starts));
-    let ends = errors.check("day_ends", parse_time(&b.day_ends));
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, h) in b.holidays.iter().enumerate() {
-        if !seen.insert(h.date) {
-            errors.push(
-                &format!("holidays[{i}].date"),
-                ParseError::new(
-                    "duplicate_holiday",
-                    format!("{} is listed twice; list each holiday once.", h.date),
-                ),
-            );
+        let starts = errors.check("day_starts", parse_time(&self.day_starts));
+        let ends = errors.check("day_ends", parse_time(&self.day_ends));
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, h) in self.holidays.iter().enumerate() {
+            if !seen.insert(h.date) {
+                errors.push(
+                    &format!("holidays[{i}].date"),
+                    ParseError::new(
+                        "duplicate_holiday",
+                        format!("{} is listed twice; list each holiday once.", h.date),
+                    ),
+                );
+            }
+            if h.name.chars().count() > 200 || h.name.chars().any(char::is_control) {
+                errors.push(
+                    &format!("holidays[{i}].name"),
+                    ParseError::new(
+                        "invalid_holiday_name",
+                        "A holiday's name is at most 200 characters, on one line.",
+                    ),
+                );
+            }
         }
-        if h.name.chars().count() > 200 || h.name.chars().any(char::is_control) {
-            errors.push(
-                &format!("holidays[{i}].name"),
-                ParseError::new(
-                    "invalid_holiday_name",
-                    "A holiday's name is at most 200 characters, on one line.",
-                ),
-            );
-        }
-    }
-    let (Some(starts), Some(ends)) = (starts, ends) else {
-        return Err(errors.into());
-    };
-    errors.finish()?;
-    let actor: Actor = auth.actor();
-    let after = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let before = settings::working_calendar(conn)?;
-                if let Some(tz) = &b.office_timezone
-                    && tz.trim() != before.tz().name()
-                {
-                    return Err(ApiError::validation(
-                        "office_timezone",
-                        ParseError::new(
-                            "timezone_elsewhere",
-                            format!(
-                                "The office time zone is {}; change it in the fleet settings (PATCH /api/v1/settings/fleet).",
-                                before.tz().name()
-                            ),
-                        ),
-                    ));
-                }
-                let cal = WorkingCalendar::new(
-                    before.tz(),
-                    &days,
-                    starts,
-                    ends,
-                    b.holidays.into_iter().map(|h| (h.date, h.name.trim().to_owned())),
-                )
-                .map_err(|(field, e)| ApiError::validation(field, e))?;
-                let now = clock::now();
-                settings::set_working_calendar(conn, &cal, now)?;
-                let (before, after) = (calendar_settings(&before), calendar_settings(&cal));
-                audit::record(
-                    conn,
-                    &Change {
-                        actor: &actor,
-                        action: "update",
-                        entity_type: "settings",
-                        entity_id: uuid::Uuid::nil(),
-                        board_id: None,
-                        before: Some(audit::snapshot(&before)),
-                        after: Some(audit::snapshot(&after)),
-                    },
-                    now,
-                )?;
-                Ok(after)
-            })
+        let (Some(day_starts), Some(day_ends)) = (starts, ends) else {
+            return Err(errors.into());
+        };
+        errors.finish()?;
+        Ok(NewCalendar {
+            working_days: days,
+            day_starts,
+            day_ends,
+            holidays: self.holidays.into_iter().map(|h| (h.date, h.name)).collect(),
+            office_timezone: self.office_timezone,
         })
-        .await?;
-    Ok(web::Json(after))
+    }
 }

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::access::BoardScope;
 use crate::domain::assets::AssetCode;
 use crate::domain::page::PageLimit;
@@ -111,6 +110,7 @@ pub async fn create_stocktake(
     state: web::Data<AppState>,
     body: Json<CreateStocktake>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let location = b
         .location
@@ -122,7 +122,7 @@ pub async fn create_stocktake(
     let s = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 Ok(ops::open(conn, &actor, b.board_id, location, &ctx)?)
             })
         })
@@ -256,6 +256,7 @@ pub async fn create_count(
     id: web::Path<Uuid>,
     body: Json<CreateCount>,
 ) -> Result<web::Json<StocktakeView>, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     if b.codes.is_empty() || b.codes.len() > MAX_CODES {
@@ -295,7 +296,7 @@ pub async fn create_count(
                 store::find(conn, id)?
                     .filter(|s| scope.allows(s.board_id))
                     .ok_or_else(|| ApiError::not_found("stocktake"))?;
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (s, n) = ops::count(conn, &actor, id, &codes, location, &ctx)?;
                 Ok(view(s, n, vec![]))
             })
@@ -324,12 +325,13 @@ pub async fn close_stocktake(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<StocktakeView>, ApiError> {
+    let clock = state.env.clock.clone();
     let id = id.into_inner();
     let actor = auth.actor();
     let v = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 let (s, d) = ops::close(conn, &actor, id, &ctx)?;
                 let n = store::counts(conn, id)?.len();
                 Ok(view(s, n, d))

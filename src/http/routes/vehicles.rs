@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::fleet::block::{Block, Resource};
 use crate::domain::fleet::vehicle::{
     FuelNorm, Plate, Seats, Vehicle, VehicleCategory, VehicleStatus, parse_odometer,
@@ -180,6 +179,7 @@ pub async fn create_vehicle(
     state: web::Data<AppState>,
     body: Json<CreateVehicle>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let plate = errors.check("plate", Plate::parse(&b.plate));
@@ -208,7 +208,7 @@ pub async fn create_vehicle(
     let vehicle = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = FleetContext::load(conn, clock::now())?;
+                let ctx = FleetContext::load(conn, clock.now())?;
                 Ok(resources::register_vehicle(conn, &actor, vehicle, &ctx)?)
             })
         })
@@ -270,6 +270,7 @@ pub async fn update_vehicle(
     id: web::Path<Uuid>,
     body: Json<UpdateVehicle>,
 ) -> Result<web::Json<VehicleView>, ApiError> {
+    let clock = state.env.clock.clone();
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let plate = errors.check_opt("plate", b.plate.as_deref().map(Plate::parse));
@@ -319,7 +320,7 @@ pub async fn update_vehicle(
                     status: status.unwrap_or(before.status),
                     origin_board_id: origin.unwrap_or(before.origin_board_id),
                 };
-                let ctx = FleetContext::load(conn, clock::now())?;
+                let ctx = FleetContext::load(conn, clock.now())?;
                 Ok(resources::update_vehicle(
                     conn, &actor, &before, after, &ctx,
                 )?)
@@ -411,13 +412,14 @@ pub(crate) async fn create_block_for(
     resource: Resource,
     body: CreateBlock,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let (range, reason) = parse_block(&body)?;
     let move_trips = body.move_trips;
     let (block, moved) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 check_exists(conn, resource)?;
-                let ctx = FleetContext::load(conn, clock::now())?;
+                let ctx = FleetContext::load(conn, clock.now())?;
                 Ok(resources::add_block(
                     conn, &actor, resource, range, reason, move_trips, &ctx,
                 )?)
@@ -434,13 +436,14 @@ pub(crate) async fn list_blocks_for(
     state: web::Data<AppState>,
     resource: Resource,
 ) -> Result<Vec<BlockView>, ApiError> {
+    let clock = state.env.clock.clone();
     let list = state
         .db(move |conn| {
             check_exists(conn, resource)?;
             Ok(blocks::list(
                 conn,
                 resource,
-                clock::now() - chrono::Duration::days(30),
+                clock.now() - chrono::Duration::days(30),
             )?)
         })
         .await?;
@@ -453,10 +456,11 @@ pub(crate) async fn delete_block_for(
     resource: Resource,
     block_id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let ctx = FleetContext::load(conn, clock::now())?;
+                let ctx = FleetContext::load(conn, clock.now())?;
                 Ok(resources::remove_block(
                     conn, &actor, resource, block_id, &ctx,
                 )?)

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::clock;
 use crate::domain::ledger::period::FiscalYear;
 use crate::domain::money::Money;
 use crate::http::error::{ApiError, Problem};
@@ -108,13 +107,14 @@ pub async fn create_wear_run(
     state: web::Data<AppState>,
     body: Json<CreateWearRun>,
 ) -> Result<HttpResponse, ApiError> {
+    let clock = state.env.clock.clone();
     let year = FiscalYear::new(body.into_inner().fiscal_year)
         .map_err(|e| ApiError::validation("fiscal_year", e))?;
     let actor = auth.actor();
     let outcome = state
         .db(move |conn| {
             let result = write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock::now())?;
+                let ctx = LedgerContext::load(conn, clock.now())?;
                 ops::run(conn, &actor, year, &ctx).map_err(ApiError::from)
             });
             match result {

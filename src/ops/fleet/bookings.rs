@@ -15,7 +15,9 @@ use crate::domain::fleet::trip::{self, Litres, TripCosts};
 use crate::domain::fleet::vehicle::{VehicleCategory, VehicleStatus};
 use crate::domain::fleet::waitlist::Reach;
 use crate::domain::time_range::TimeRange;
-use crate::ops::OpError;
+use crate::domain::access::{BookingScope, Principal};
+use crate::domain::user::Role;
+use crate::ops::{Acting, Env, OpError};
 use crate::ops::ledger::budget::Enforcement;
 use crate::ops::ledger::trips;
 use crate::storage::audit::{self, Change};
@@ -827,4 +829,263 @@ pub(super) fn move_to_waitlist(
         record(conn, actor, "unassign", Some(&before), &after, ctx)?;
     }
     Ok(())
+}
+
+// Units of work: what the JSON API and the desk call. Each loads its own
+// context in its own transaction, at the time of the service's clock.
+
+/// Times a booking is filed again after PostgreSQL broke a lock cycle.
+const FILING_RETRIES: u32 = 3;
+
+/// Bookings with the vehicles and drivers they name, and the time they
+/// were read at (a waiting request whose start has passed reads as
+/// unfulfilled).
+#[derive(Debug)]
+pub struct Listed {
+    pub bookings: Vec<Booking>,
+    pub vehicles: std::collections::HashMap<Uuid, crate::domain::fleet::vehicle::Vehicle>,
+    pub drivers: std::collections::HashMap<Uuid, crate::domain::fleet::driver::Driver>,
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Listed {
+    fn read(
+        conn: &mut DbConn,
+        bookings: Vec<Booking>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Self, OpError> {
+        let vehicle_ids: Vec<Uuid> = bookings.iter().filter_map(|b| b.vehicle_id).collect();
+        let driver_ids: Vec<Uuid> = bookings.iter().filter_map(|b| b.driver_id).collect();
+        Ok(Listed {
+            vehicles: vehicles::by_ids(conn, &vehicle_ids)?,
+            drivers: drivers::by_ids(conn, &driver_ids)?,
+            bookings,
+            now,
+        })
+    }
+}
+
+/// The caller's booking scope (a driver's is the trips they drive).
+fn scope(conn: &mut DbConn, p: &Principal) -> Result<BookingScope, OpError> {
+    let driver_id = if p.role == Role::Driver {
+        drivers::find_by_user(conn, p.user_id)?.map(|d| d.id)
+    } else {
+        None
+    };
+    Ok(p.booking_scope(driver_id))
+}
+
+/// A booking the caller may see; otherwise "not found", so a booking
+/// outside the caller's scope does not show that it exists.
+fn visible(conn: &mut DbConn, p: &Principal, id: Uuid) -> Result<Booking, OpError> {
+    let scope = scope(conn, p)?;
+    bookings::find(conn, id)?
+        .filter(|b| scope.allows(b.board_id, b.driver_id))
+        .ok_or_else(|| OpError::NotFound("booking".to_owned()))
+}
+
+/// The driver's seat: a driver starts and completes only the trips they
+/// drive themselves.
+fn in_drivers_seat(conn: &mut DbConn, p: &Principal, booking: &Booking) -> Result<(), OpError> {
+    if p.role == Role::Driver {
+        let own = drivers::find_by_user(conn, p.user_id)?.map(|d| d.id);
+        if own.is_none() || booking.driver_id != own {
+            return Err(OpError::NotFound("booking".to_owned()));
+        }
+    }
+    Ok(())
+}
+
+/// Whether the database gave up on a transaction because of a concurrent
+/// one (a broken lock cycle, a serialisation failure): nothing was kept,
+/// and the same work may be tried again.
+fn lost_a_race(e: &OpError) -> bool {
+    match e {
+        OpError::Conflict { code, .. } => *code == "concurrent_change",
+        OpError::Db(e) => crate::storage::is_concurrent_change(e),
+        _ => false,
+    }
+}
+
+/// What bookings to list.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// The status as of now.
+    pub status: Option<BookingStatus>,
+    pub board_id: Option<Uuid>,
+    pub vehicle_id: Option<Uuid>,
+    pub driver_id: Option<Uuid>,
+    /// Trips starting at or after this instant.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Trips starting before this instant.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    /// Start and id of the last booking of the previous page.
+    pub after: Option<(chrono::DateTime<chrono::Utc>, Uuid)>,
+}
+
+/// Trip requests in start order within the caller's scope: a clerk's board,
+/// a driver's own trips, everything for Office staff.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, limit))]
+pub async fn list(env: &Env, who: &Acting, search: Search, limit: i64) -> Result<Listed, OpError> {
+    let (principal, now) = (who.principal.clone(), env.clock.now());
+    env.db
+        .read(move |conn| {
+            let scope = scope(conn, &principal)?;
+            let filter = bookings::BookingFilter {
+                status: search.status,
+                now,
+                board_id: search.board_id,
+                vehicle_id: search.vehicle_id,
+                driver_id: search.driver_id,
+                from: search.from,
+                to: search.to,
+                after: search.after,
+            };
+            let list = bookings::list(conn, scope, &filter, limit)?;
+            Listed::read(conn, list, now)
+        })
+        .await
+}
+
+/// One booking the caller may see.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn get(env: &Env, who: &Acting, id: Uuid) -> Result<Listed, OpError> {
+    let (principal, now) = (who.principal.clone(), env.clock.now());
+    env.db
+        .read(move |conn| {
+            let b = visible(conn, &principal, id)?;
+            Listed::read(conn, vec![b], now)
+        })
+        .await
+}
+
+/// Files a trip request: to a manager when policy says so, otherwise with
+/// the best free vehicle and driver at once, or on the waitlist.
+///
+/// With one writer (SQLite), the search for a vehicle and a driver reads a
+/// snapshot beside other requests, and the write transaction only re-checks
+/// and holds them. PostgreSQL's transactions already run side by side;
+/// there the search stays in the transaction. Holds take their vehicles and
+/// drivers in one order (see storage::occupancy), so a rush does not
+/// deadlock; should PostgreSQL still break a lock cycle (e.g. with a
+/// cancellation that re-offers several trips at once), the request is filed
+/// again from the start rather than refused: nothing of the failed attempt
+/// was kept.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, board = %new.board_id))]
+pub async fn file(env: &Env, who: &Acting, new: NewBooking) -> Result<Listed, OpError> {
+    let proposal = if env.db.one_writer() {
+        let (asked, clock) = (new.clone(), env.clock.clone());
+        env.db
+            .read(move |conn| {
+                let ctx = FleetContext::load(conn, clock.now())?;
+                propose(conn, &asked, &ctx)
+            })
+            .await?
+    } else {
+        None
+    };
+    let requester = who.principal.user_id;
+    let mut attempt = 0;
+    let booking = loop {
+        let (actor, new, proposal) = (who.actor.clone(), new.clone(), proposal.clone());
+        let clock = env.clock.clone();
+        let filed = env
+            .db
+            .write(move |conn| {
+                let ctx = FleetContext::load(conn, clock.now())?;
+                create(conn, &actor, requester, new, &ctx, proposal)
+            })
+            .await;
+        match filed {
+            Err(e) if lost_a_race(&e) && attempt < FILING_RETRIES => attempt += 1,
+            other => break other?,
+        }
+    };
+    let now = env.clock.now();
+    env.db
+        .read(move |conn| Listed::read(conn, vec![booking], now))
+        .await
+}
+
+/// A step in a booking's life.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// A manager approves a request policy sent to approval.
+    Approve,
+    /// A manager or the fleet desk refuses it, saying why.
+    Reject { reason: String },
+    /// The requester or the fleet desk withdraws it.
+    Cancel { reason: Option<String> },
+    /// The fleet desk picks the vehicle and the driver.
+    Assign { vehicle_id: Uuid, driver_id: Uuid },
+    /// The trip leaves.
+    Start { odometer: Option<i64> },
+    /// The trip is back, with its readings and costs.
+    Complete(Completion),
+}
+
+/// Takes a booking the caller may see one step on.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn step(env: &Env, who: &Acting, id: Uuid, step: Step) -> Result<Listed, OpError> {
+    let (who, clock) = (who.clone(), env.clock.clone());
+    let booking = env
+        .db
+        .write(move |conn| {
+            let ctx = FleetContext::load(conn, clock.now())?;
+            // Lock first, so the visibility and crew checks see the row the
+            // step will change (not one reassigned meanwhile).
+            bookings::lock(conn, id)?;
+            let seen = visible(conn, &who.principal, id)?;
+            let actor = &who.actor;
+            match step {
+                Step::Approve => approve(conn, actor, id, &ctx),
+                Step::Reject { reason } => reject(conn, actor, id, reason, &ctx),
+                Step::Cancel { reason } => cancel(conn, actor, id, reason, &ctx),
+                Step::Assign {
+                    vehicle_id,
+                    driver_id,
+                } => assign(conn, actor, id, vehicle_id, driver_id, &ctx),
+                Step::Start { odometer } => {
+                    in_drivers_seat(conn, &who.principal, &seen)?;
+                    start(conn, actor, id, odometer, &ctx)
+                }
+                Step::Complete(done) => {
+                    in_drivers_seat(conn, &who.principal, &seen)?;
+                    complete(conn, actor, id, done, &ctx)
+                }
+            }
+        })
+        .await?;
+    let now = env.clock.now();
+    env.db
+        .read(move |conn| Listed::read(conn, vec![booking], now))
+        .await
+}
+
+/// The vehicles (smallest first) and drivers free for a whole trip.
+#[tracing::instrument(skip_all, fields(passengers))]
+pub async fn availability(
+    env: &Env,
+    range: TimeRange,
+    passengers: u8,
+    category: Option<VehicleCategory>,
+) -> Result<
+    (
+        Vec<crate::domain::fleet::vehicle::Vehicle>,
+        Vec<crate::domain::fleet::driver::Driver>,
+    ),
+    OpError,
+> {
+    let clock = env.clock.clone();
+    env.db
+        .read(move |conn| {
+            let ctx = FleetContext::load(conn, clock.now())?;
+            let window = ctx.window(&range);
+            let last_day = ctx.last_day(&range);
+            let mut vs = vehicles::free(conn, &window, passengers + 1, category)?;
+            vs.sort_by_key(|v| (v.seats, v.plate.clone()));
+            let ds = drivers::free(conn, &window, last_day)?;
+            Ok((vs, ds))
+        })
+        .await
 }

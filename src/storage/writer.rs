@@ -13,10 +13,29 @@ use std::sync::mpsc;
 use diesel::Connection;
 use tokio::sync::oneshot;
 
-use crate::http::error::ApiError;
-use crate::storage::{DbConn, PooledConn, write_tx};
+use super::db::DbError;
+use super::{DbConn, PooledConn, write_tx};
 
-type Output = Result<Box<dyn Any + Send>, ApiError>;
+type Value = Box<dyn Any + Send>;
+
+/// How a job ended other than with its value.
+enum Failure {
+    /// The job's own error, of the caller's type: it stands as given.
+    Refused(Value),
+    /// The savepoint could not be taken, released or rolled back.
+    Db(diesel::result::Error),
+    Panicked,
+    /// The job succeeded but the batch's commit failed: nothing was kept.
+    NotSaved,
+}
+
+impl From<diesel::result::Error> for Failure {
+    fn from(e: diesel::result::Error) -> Self {
+        Failure::Db(e)
+    }
+}
+
+type Output = Result<Value, Failure>;
 type Work = Box<dyn FnOnce(&mut DbConn) -> Output + Send>;
 
 struct Job {
@@ -53,22 +72,36 @@ impl Writer {
     }
 
     /// Runs `f` in the next group-committed transaction.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let work: Work = Box::new(move |conn| f(conn).map(|v| Box::new(v) as Box<dyn Any + Send>));
+        let work: Work = Box::new(move |conn| match f(conn) {
+            Ok(v) => Ok(Box::new(v) as Value),
+            Err(e) => Err(Failure::Refused(Box::new(e))),
+        });
         self.jobs
             .send(Job { work, reply })
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the writer thread has stopped")))?;
+            .map_err(|_| DbError::Fault("the writer thread has stopped".to_owned()))?;
         let out = answer
             .await
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("the writer dropped a job")))??;
-        out.downcast::<T>()
-            .map(|b| *b)
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("writer result of an unexpected type")))
+            .map_err(|_| DbError::Fault("the writer dropped a job".to_owned()))?;
+        match out {
+            Ok(value) => value
+                .downcast::<T>()
+                .map(|b| *b)
+                .map_err(|_| DbError::Fault("a writer result of an unexpected type".to_owned()).into()),
+            Err(Failure::Refused(e)) => Err(e
+                .downcast::<E>()
+                .map(|b| *b)
+                .unwrap_or_else(|_| DbError::Fault("a writer error of an unexpected type".to_owned()).into())),
+            Err(Failure::Db(e)) => Err(e.into()),
+            Err(Failure::Panicked) => Err(DbError::Fault("a write job panicked".to_owned()).into()),
+            Err(Failure::NotSaved) => Err(DbError::NotSaved.into()),
+        }
     }
 }
 
@@ -80,13 +113,11 @@ fn run_batch(conn: &mut DbConn, batch: Vec<Job>) {
             // A panicking job must not take the writer thread down with it.
             let result = conn.transaction(|c| {
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (job.work)(c)))
-                    .unwrap_or_else(|_| {
-                        Err(ApiError::Internal(anyhow::anyhow!("a write job panicked")))
-                    })
+                    .unwrap_or(Err(Failure::Panicked))
             });
             replies.push((job.reply, result));
         }
-        Ok::<_, ApiError>(())
+        Ok::<_, diesel::result::Error>(())
     });
     match committed {
         Ok(()) => {
@@ -97,12 +128,10 @@ fn run_batch(conn: &mut DbConn, batch: Vec<Job>) {
         Err(e) => {
             tracing::error!(error = %e, jobs = replies.len(), "group commit failed; nothing of the batch was kept");
             for (reply, result) in replies {
+                // The job's own refusal stands; a success was undone.
                 let answer = match result {
-                    // The job's own refusal stands; a success was undone.
                     Err(refusal) => Err(refusal),
-                    Ok(_) => Err(ApiError::Unavailable(
-                        "The change could not be saved; nothing was changed. Try again.".to_owned(),
-                    )),
+                    Ok(_) => Err(Failure::NotSaved),
                 };
                 let _ = reply.send(answer);
             }
