@@ -634,7 +634,7 @@ fn user_command(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
                 password_hash: password::hash(&password)?,
             };
             let user = write_tx(&mut conn, |c| {
-                organisation::create_user(c, &actor, &account)
+                organisation::create_user(c, &actor, &account, crate::clock::now())
             })?;
             println!("Created {} ({}).", user.username.as_str(), user.role);
             if let Some(p) = generated {
@@ -648,7 +648,7 @@ fn user_command(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
             let (password, generated) = password_from_stdin_or_generated()?;
             let hash = password::hash(&password)?;
             write_tx(&mut conn, |c| {
-                organisation::set_password(c, &actor, user.id, &hash)
+                organisation::set_password(c, &actor, user.id, &hash, crate::clock::now())
             })?;
             println!(
                 "Password of {} changed; their sessions have ended.",
@@ -667,7 +667,7 @@ fn user_command(cli: &Cli, cmd: &UserCommand) -> anyhow::Result<()> {
                 ..Default::default()
             };
             write_tx(&mut conn, |c| {
-                organisation::update_user(c, &actor, user.id, changes)
+                organisation::update_user(c, &actor, user.id, changes, crate::clock::now())
             })?;
             println!(
                 "Deactivated {}; their sessions have ended.",

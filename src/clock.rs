@@ -79,7 +79,10 @@ mod tests {
         let shared = clock.clone();
         assert_eq!(clock.now(), at);
         shared.advance(chrono::Duration::minutes(45));
-        assert_eq!(clock.now(), Utc.with_ymd_and_hms(2026, 12, 5, 0, 15, 0).unwrap());
+        assert_eq!(
+            clock.now(),
+            Utc.with_ymd_and_hms(2026, 12, 5, 0, 15, 0).unwrap()
+        );
         clock.set(at);
         assert_eq!(shared.now(), at);
     }

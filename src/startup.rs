@@ -108,7 +108,7 @@ pub fn bootstrap_admin(pool: &Pool, admin_password: &str) -> anyhow::Result<bool
         password_hash: password::hash(&password)?,
     };
     match write_tx(&mut conn, |conn| {
-        organisation::create_user(conn, &Actor::system(), &account)
+        organisation::create_user(conn, &Actor::system(), &account, crate::clock::now())
     }) {
         Ok(_) => Ok(true),
         // Another process starting at the same moment created it first.

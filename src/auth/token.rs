@@ -59,6 +59,8 @@ impl TokenKeys {
     pub fn new(secret: &[u8], ttl: Duration) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
+        // `exp` is checked against the service's clock in `verify`.
+        validation.validate_exp = false;
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
         Self {
@@ -96,14 +98,16 @@ impl TokenKeys {
         Ok(IssuedToken { token, expires_at })
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        use jsonwebtoken::errors::ErrorKind;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+    /// The claims of a token signed with this secret that has not expired
+    /// at `now`.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            })
+            .map_err(|_| TokenError::Invalid)?;
+        if claims.exp < now.timestamp() {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims)
     }
 }
 
@@ -120,7 +124,7 @@ mod tests {
         let keys = keys();
         let user = Uuid::now_v7();
         let issued = keys.issue(user, Role::Clerk, None, 3, Utc::now()).unwrap();
-        let claims = keys.verify(&issued.token).unwrap();
+        let claims = keys.verify(&issued.token, Utc::now()).unwrap();
         assert_eq!(claims.sub, user);
         assert_eq!(claims.role, "clerk");
         assert_eq!(claims.ver, 3);
@@ -133,12 +137,23 @@ mod tests {
         let issued = keys
             .issue(Uuid::now_v7(), Role::Admin, None, 0, old)
             .unwrap();
-        assert_eq!(keys.verify(&issued.token), Err(TokenError::Expired));
+        assert_eq!(
+            keys.verify(&issued.token, Utc::now()),
+            Err(TokenError::Expired)
+        );
+        // Valid up to its last second by the clock it is checked against.
+        let at_expiry = old + chrono::Duration::hours(1);
+        assert!(keys.verify(&issued.token, at_expiry).is_ok());
+        let after = at_expiry + chrono::Duration::seconds(1);
+        assert_eq!(keys.verify(&issued.token, after), Err(TokenError::Expired));
 
         let other = TokenKeys::new(&[8u8; 32], Duration::from_secs(3600));
         let foreign = other
             .issue(Uuid::now_v7(), Role::Admin, None, 0, Utc::now())
             .unwrap();
-        assert_eq!(keys.verify(&foreign.token), Err(TokenError::Invalid));
+        assert_eq!(
+            keys.verify(&foreign.token, Utc::now()),
+            Err(TokenError::Invalid)
+        );
     }
 }

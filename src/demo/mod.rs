@@ -146,7 +146,7 @@ pub fn load(conn: &mut DbConn) -> anyhow::Result<Option<Vec<DemoUser>>> {
     let actor = Actor::system();
     write_tx(conn, |conn| -> anyhow::Result<()> {
         for (code, name) in &board_rows {
-            organisation::create_board(conn, &actor, code, name)?;
+            organisation::create_board(conn, &actor, code, name, crate::clock::now())?;
         }
         for (username, full_name, role, board_code, hash) in accounts {
             let board_id = match board_code {
@@ -167,6 +167,7 @@ pub fn load(conn: &mut DbConn) -> anyhow::Result<Option<Vec<DemoUser>>> {
                     board_id,
                     password_hash: hash,
                 },
+                crate::clock::now(),
             )?;
         }
         load_ledger(conn, &actor)
@@ -262,7 +263,7 @@ pub fn load_dir(conn: &mut DbConn, actor: &Actor, dir: &Path) -> anyhow::Result<
         let name = BoardName::parse(&r.name)?;
         write_tx(conn, |c| -> anyhow::Result<()> {
             if boards::find_by_code(c, &code)?.is_none() {
-                organisation::create_board(c, actor, &code, &name)?;
+                organisation::create_board(c, actor, &code, &name, crate::clock::now())?;
             }
             Ok(())
         })?;

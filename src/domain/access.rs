@@ -104,7 +104,9 @@ impl Principal {
             (Role::Clerk, _, _) => Err(ParseError::new(
                 "not_your_board",
                 match what {
-                    Filing::Booking => "A clerk books for their own board only; leave board_id out.",
+                    Filing::Booking => {
+                        "A clerk books for their own board only; leave board_id out."
+                    }
                     Filing::AssetRequest => {
                         "A clerk files requests for their own board only; leave board_id out."
                     }
@@ -152,13 +154,18 @@ mod tests {
         let clerk = principal(Role::Clerk, Some(own));
         assert_eq!(clerk.filing_board(None, Filing::Booking), Ok(own));
         assert_eq!(clerk.filing_board(Some(own), Filing::Expense), Ok(own));
-        let refused = clerk.filing_board(Some(other), Filing::AssetRequest).unwrap_err();
+        let refused = clerk
+            .filing_board(Some(other), Filing::AssetRequest)
+            .unwrap_err();
         assert_eq!(refused.code, "not_your_board");
         let lost = principal(Role::Clerk, None).filing_board(None, Filing::Booking);
         assert_eq!(lost.unwrap_err().code, "not_your_board");
         let desk = principal(Role::Dispatcher, None);
         assert_eq!(desk.filing_board(Some(other), Filing::Booking), Ok(other));
-        assert_eq!(desk.filing_board(None, Filing::Booking).unwrap_err().code, "required");
+        assert_eq!(
+            desk.filing_board(None, Filing::Booking).unwrap_err().code,
+            "required"
+        );
     }
 
     #[test]

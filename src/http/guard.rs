@@ -23,7 +23,6 @@ use crate::domain::user::Role;
 use crate::http::error::ApiError;
 use crate::http::observe::current_request_id;
 use crate::http::state::AppState;
-use crate::storage::users;
 
 /// A set of roles allowed to call an endpoint.
 pub trait RoleSet {
@@ -299,7 +298,7 @@ impl<R: RoleSet + 'static> FromRequest for Auth<R> {
             .cloned()
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState missing")))
             .and_then(|state| {
-                let claims = state.tokens.verify(&bearer_token(req)?).map_err(|e| match e {
+                let claims = state.tokens.verify(&bearer_token(req)?, state.now()).map_err(|e| match e {
                     TokenError::Expired => unauthenticated(
                         "token_expired",
                         "Your sign-in has expired. Sign in again to continue.",
@@ -333,8 +332,7 @@ async fn admit<R: RoleSet>(
     checked: Result<(web::Data<AppState>, crate::auth::token::Claims), ApiError>,
 ) -> Result<Auth<R>, ApiError> {
     let (state, claims) = checked?;
-    let principal = state
-        .db(move |conn| Ok(users::principal(conn, claims.sub, claims.ver)?))
+    let principal = crate::ops::organisation::signed_in(&state.env, claims.sub, claims.ver)
         .await?
         .ok_or_else(|| {
             unauthenticated(

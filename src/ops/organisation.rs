@@ -2,20 +2,22 @@
 
 use uuid::Uuid;
 
-use super::OpError;
-use crate::clock;
+use super::{Acting, Env, OpError};
 use crate::domain::ParseError;
+use crate::domain::access::Principal;
 use crate::domain::audit::Actor;
 use crate::domain::board::{Board, BoardCode, BoardName};
 use crate::domain::user::{FullName, Role, User, Username, check_board_for_role};
 use crate::storage::audit::{self, Change, snapshot};
 use crate::storage::{DbConn, boards, users};
+use chrono::{DateTime, Utc};
 
 pub fn create_board(
     conn: &mut DbConn,
     actor: &Actor,
     code: &BoardCode,
     name: &BoardName,
+    now: DateTime<Utc>,
 ) -> Result<Board, OpError> {
     if boards::find_by_code(conn, code)?.is_some() {
         return Err(OpError::conflict(
@@ -26,7 +28,6 @@ pub fn create_board(
             ),
         ));
     }
-    let now = clock::now();
     let board = boards::insert(conn, code, name, now)?;
     audit::record(
         conn,
@@ -50,6 +51,7 @@ pub fn update_board(
     id: Uuid,
     name: Option<BoardName>,
     active: Option<bool>,
+    now: DateTime<Utc>,
 ) -> Result<Board, OpError> {
     boards::lock(conn, id)?;
     let before = boards::find(conn, id)?.ok_or_else(|| OpError::NotFound("board".into()))?;
@@ -63,7 +65,6 @@ pub fn update_board(
     if after == before {
         return Ok(before);
     }
-    let now = clock::now();
     boards::update(conn, id, &after.name, after.active, now)?;
     audit::record(
         conn,
@@ -129,7 +130,12 @@ fn check_board(conn: &mut DbConn, role: Role, board_id: Option<Uuid>) -> Result<
     Ok(())
 }
 
-pub fn create_user(conn: &mut DbConn, actor: &Actor, new: &NewAccount) -> Result<User, OpError> {
+pub fn create_user(
+    conn: &mut DbConn,
+    actor: &Actor,
+    new: &NewAccount,
+    now: DateTime<Utc>,
+) -> Result<User, OpError> {
     check_board(conn, new.role, new.board_id)?;
     if users::find_by_username(conn, &new.username)?.is_some() {
         return Err(OpError::conflict(
@@ -140,7 +146,6 @@ pub fn create_user(conn: &mut DbConn, actor: &Actor, new: &NewAccount) -> Result
             ),
         ));
     }
-    let now = clock::now();
     let user = users::insert(
         conn,
         &users::NewUser {
@@ -193,6 +198,7 @@ pub fn update_user(
     actor: &Actor,
     id: Uuid,
     changes: AccountChanges,
+    now: DateTime<Utc>,
 ) -> Result<User, OpError> {
     users::lock(conn, id)?;
     let before = users::find(conn, id)?.ok_or_else(|| OpError::NotFound("user".into()))?;
@@ -227,7 +233,6 @@ pub fn update_user(
     // A new role, board or a deactivation must take effect at once: end
     // every token issued under the old account state.
     let revoke = after.role != before.role || after.board_id != before.board_id || !after.active;
-    let now = clock::now();
     users::update(conn, &after, revoke, now)?;
     let action = match (before.active, after.active) {
         (true, false) => "deactivate",
@@ -258,9 +263,9 @@ pub fn set_password(
     actor: &Actor,
     id: Uuid,
     password_hash: &str,
+    now: DateTime<Utc>,
 ) -> Result<(User, i32), OpError> {
     let user = users::find(conn, id)?.ok_or_else(|| OpError::NotFound("user".into()))?;
-    let now = clock::now();
     let version = users::set_password(conn, id, password_hash, now)?;
     audit::record(
         conn,
@@ -276,4 +281,161 @@ pub fn set_password(
         now,
     )?;
     Ok((user, version))
+}
+
+// Units of work: what the JSON API and the desk call.
+
+/// The account behind a verified token, if it still holds that token
+/// (its version is current and it is active).
+pub async fn signed_in(
+    env: &Env,
+    user_id: Uuid,
+    token_version: i32,
+) -> Result<Option<Principal>, OpError> {
+    env.db
+        .read(move |conn| Ok(users::principal(conn, user_id, token_version)?))
+        .await
+}
+
+/// Boards in code order.
+pub async fn boards(
+    env: &Env,
+    filter: boards::BoardFilter,
+    limit: i64,
+) -> Result<Vec<Board>, OpError> {
+    env.db
+        .read(move |conn| Ok(boards::list(conn, &filter, limit)?))
+        .await
+}
+
+/// One board.
+pub async fn board(env: &Env, id: Uuid) -> Result<Board, OpError> {
+    env.db
+        .read(move |conn| boards::find(conn, id)?.ok_or_else(|| OpError::NotFound("board".into())))
+        .await
+}
+
+/// Adds a board.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, code = code.as_str()))]
+pub async fn add_board(
+    env: &Env,
+    who: &Acting,
+    code: BoardCode,
+    name: BoardName,
+) -> Result<Board, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| create_board(conn, &actor, &code, &name, clock.now()))
+        .await
+}
+
+/// Renames, deactivates or reactivates a board.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn change_board(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    name: Option<BoardName>,
+    active: Option<bool>,
+) -> Result<Board, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| update_board(conn, &actor, id, name, active, clock.now()))
+        .await
+}
+
+/// Accounts within the caller's board scope, in username order.
+pub async fn accounts(
+    env: &Env,
+    who: &Acting,
+    filter: users::UserFilter,
+    limit: i64,
+) -> Result<Vec<User>, OpError> {
+    let scope = who.principal.board_scope();
+    env.db
+        .read(move |conn| Ok(users::list(conn, scope, &filter, limit)?))
+        .await
+}
+
+/// One account the caller may see.
+pub async fn account(env: &Env, who: &Acting, id: Uuid) -> Result<User, OpError> {
+    let principal = who.principal.clone();
+    env.db
+        .read(move |conn| {
+            users::find(conn, id)?
+                .filter(|u| principal.may_see_user(u.id, u.board_id))
+                .ok_or_else(|| OpError::NotFound("user".into()))
+        })
+        .await
+}
+
+/// The caller's own account and the board they work for.
+pub async fn own_account(env: &Env, who: &Acting) -> Result<(User, Option<Board>), OpError> {
+    let id = who.principal.user_id;
+    env.db
+        .read(move |conn| {
+            let user = users::find(conn, id)?.ok_or_else(|| OpError::NotFound("user".into()))?;
+            let board = match user.board_id {
+                Some(b) => boards::find(conn, b)?,
+                None => None,
+            };
+            Ok((user, board))
+        })
+        .await
+}
+
+/// The stored credentials of a username, for checking a password.
+pub async fn credentials(
+    env: &Env,
+    username: String,
+) -> Result<Option<users::Credentials>, OpError> {
+    env.db
+        .read(move |conn| Ok(users::credentials(conn, &username)?))
+        .await
+}
+
+/// Adds an account (the password already hashed).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, account = new.username.as_str()))]
+pub async fn add_account(env: &Env, who: &Acting, new: NewAccount) -> Result<User, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| create_user(conn, &actor, &new, clock.now()))
+        .await
+}
+
+/// Changes an account and, when given, its password (already hashed), in
+/// one transaction.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn change_account(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    changes: AccountChanges,
+    password_hash: Option<String>,
+) -> Result<User, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let now = clock.now();
+            let user = update_user(conn, &actor, id, changes, now)?;
+            if let Some(hash) = &password_hash {
+                set_password(conn, &actor, id, hash, now)?;
+            }
+            Ok(user)
+        })
+        .await
+}
+
+/// Sets the caller's own new password (already hashed); returns the
+/// account and its new token version.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username))]
+pub async fn change_own_password(
+    env: &Env,
+    who: &Acting,
+    password_hash: String,
+) -> Result<(User, i32), OpError> {
+    let (actor, clock, id) = (who.actor.clone(), env.clock.clone(), who.principal.user_id);
+    env.db
+        .write(move |conn| set_password(conn, &actor, id, &password_hash, clock.now()))
+        .await
 }

@@ -129,7 +129,13 @@ pub async fn change_fleet(
             let tz = change.office_timezone.unwrap_or(before.office_timezone);
             settings::set_fleet_policy(conn, &policy, tz, now)?;
             let after = fleet_settings(conn)?;
-            record(conn, &who, fleet_snapshot(&before), fleet_snapshot(&after), now)?;
+            record(
+                conn,
+                &who,
+                fleet_snapshot(&before),
+                fleet_snapshot(&after),
+                now,
+            )?;
             Ok(after)
         })
         .await

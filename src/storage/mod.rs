@@ -32,10 +32,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::result::Error as DieselError;
 use uuid::Uuid;
 
-pub use db::{Db, DbError};
 pub use conn::{
     Backend, DbConn, DbTarget, Pool, PooledConn, establish, pool, run_migrations, write_tx,
 };
+pub use db::{Db, DbError};
 
 /// Reads a stored id. A malformed id in the database is a storage fault.
 pub(crate) fn uuid_of(stored: &str) -> Result<Uuid, DieselError> {

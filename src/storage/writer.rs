@@ -90,14 +90,12 @@ impl Writer {
             .await
             .map_err(|_| DbError::Fault("the writer dropped a job".to_owned()))?;
         match out {
-            Ok(value) => value
-                .downcast::<T>()
-                .map(|b| *b)
-                .map_err(|_| DbError::Fault("a writer result of an unexpected type".to_owned()).into()),
-            Err(Failure::Refused(e)) => Err(e
-                .downcast::<E>()
-                .map(|b| *b)
-                .unwrap_or_else(|_| DbError::Fault("a writer error of an unexpected type".to_owned()).into())),
+            Ok(value) => value.downcast::<T>().map(|b| *b).map_err(|_| {
+                DbError::Fault("a writer result of an unexpected type".to_owned()).into()
+            }),
+            Err(Failure::Refused(e)) => Err(e.downcast::<E>().map(|b| *b).unwrap_or_else(|_| {
+                DbError::Fault("a writer error of an unexpected type".to_owned()).into()
+            })),
             Err(Failure::Db(e)) => Err(e.into()),
             Err(Failure::Panicked) => Err(DbError::Fault("a write job panicked".to_owned()).into()),
             Err(Failure::NotSaved) => Err(DbError::NotSaved.into()),

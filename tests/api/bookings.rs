@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{TestApp, at, spawn_app};
+use crate::helpers::{TestApp, at, spawn_app, spawn_app_at};
 
 async fn action(
     app: &TestApp,
@@ -638,15 +638,18 @@ async fn nothing_big_enough_or_no_licensed_driver_says_why() {
 
 #[actix_web::test]
 async fn a_waitlisted_request_whose_start_passes_is_unfulfilled() {
-    let app = spawn_app().await;
-    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
+    // Monday 7 December 2026, 07:30 in Hà Nội.
+    let opening = chrono::DateTime::parse_from_rfc3339("2026-12-07T07:30:00+07:00").unwrap();
+    let app = spawn_app_at(opening.to_utc()).await;
+    let soon = opening + chrono::Duration::minutes(30);
     let later = soon + chrono::Duration::hours(1);
     let res = app
         .book("clerk.btc", 1, &soon.to_rfc3339(), &later.to_rfc3339())
         .await;
     let b = res.json();
     assert_eq!(b["status"], "waitlisted", "no vehicles at all");
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+    // 08:01: the trip should have left a minute ago.
+    app.clock.advance(chrono::Duration::minutes(31));
     // Read: shown as unfulfilled at once, in single reads and in lists.
     assert_eq!(app.booking(&id(&b)).await["status"], "unfulfilled");
     let desk = app.token("dispatcher").await;
@@ -663,7 +666,7 @@ async fn a_waitlisted_request_whose_start_passes_is_unfulfilled() {
     // The sweep records it, so reports see it too.
     let mut conn = app.db.connect();
     let swept = sharedoffice::storage::write_tx(&mut conn, |c| {
-        let ctx = sharedoffice::ops::fleet::FleetContext::load(c, sharedoffice::clock::now())?;
+        let ctx = sharedoffice::ops::fleet::FleetContext::load(c, app.clock.now())?;
         sharedoffice::ops::fleet::bookings::expire_waitlist(c, &ctx)
     })
     .unwrap();

@@ -405,3 +405,65 @@ async fn the_trial_balance_balances_and_the_account_ledger_runs() {
     .await
     .problem(422, "validation_failed");
 }
+
+#[actix_web::test]
+async fn at_half_past_eleven_utc_the_reports_are_of_the_next_day_in_ha_noi() {
+    // 31 December 2026, 23:30 UTC: already 06:30 on 1 January 2027 in Hà Nội.
+    let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 31, 23, 30, 0).unwrap();
+    let app = crate::helpers::spawn_app_at(now).await;
+    app.allocate_travel("BTC", 2026, "100000000").await;
+    app.allocate_travel("BTC", 2027, "250000000").await;
+    let finance = app.token("finance").await;
+    // Spent 1,000,000 on 31 December and 400,000 this morning.
+    for (date, amount) in [("2026-12-31", "1000000"), ("2027-01-01", "400000")] {
+        let res = app
+            .post(
+                "/api/v1/journal",
+                &finance,
+                &json!({"date": date, "description": "Công tác phí", "board_id": app.boards["BTC"], "budget_line": "6700",
+                        "lines": [{"account": "611", "side": "debit", "amount": amount},
+                                  {"account": "112", "side": "credit", "amount": amount}]}),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text);
+    }
+    // Without a year, budget execution is of 2027: 250,000,000 allocated,
+    // 400,000 spent, 249,600,000 available.
+    let rows = app.execution("finance", "").await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let btc = row(&rows, "BTC", "6700");
+    assert_eq!(btc["fiscal_year"], 2027);
+    assert_eq!(
+        (
+            btc["allocated"].as_str(),
+            btc["spent"].as_str(),
+            btc["available"].as_str()
+        ),
+        (Some("250000000"), Some("400000"), Some("249600000"))
+    );
+    // Without dates, the trial balance runs from 1 January 2027 to today,
+    // 1 January: only this morning's 400,000.
+    let tb = app.get("/api/v1/reports/trial-balance", &finance).await;
+    assert_eq!(tb.status, 200, "{}", tb.text);
+    let tb = tb.json();
+    let spent = tb["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["account"] == "611")
+        .unwrap();
+    assert_eq!(spent["debit"], "400000");
+    // So does the account ledger; the 1,000,000 of 2026 is carried in as
+    // the balance before (a credit balance of the bank account).
+    let ledger = app
+        .get("/api/v1/reports/account-ledger?account=112", &finance)
+        .await;
+    assert_eq!(ledger.status, 200, "{}", ledger.text);
+    let ledger = ledger.json();
+    assert_eq!(
+        (ledger["from"].as_str(), ledger["to"].as_str()),
+        (Some("2027-01-01"), Some("2027-01-01"))
+    );
+    assert_eq!(ledger["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(ledger["balance_before"], "-1000000");
+}

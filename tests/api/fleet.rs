@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{at, at_utc, spawn_app};
+use crate::helpers::{at, at_utc, spawn_app, spawn_app_at};
 
 #[actix_web::test]
 async fn the_fleet_desk_registers_vehicles_with_checked_values() {
@@ -651,16 +651,19 @@ async fn more_seats_than_the_drivers_licence_covers_is_refused() {
 
 #[actix_web::test]
 async fn a_trip_past_its_start_is_not_moved_by_maintenance() {
-    let app = spawn_app().await;
+    // Monday 7 December 2026, 07:30 in Hà Nội.
+    let opening = chrono::DateTime::parse_from_rfc3339("2026-12-07T07:30:00+07:00").unwrap();
+    let app = spawn_app_at(opening.to_utc()).await;
     let car = app.vehicle("14A-111.11", 5, "sedan").await;
     app.driver("Lái xe Một", "B", None).await;
-    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let soon = opening + chrono::Duration::minutes(30);
     let end = soon + chrono::Duration::hours(2);
     let trip = app
         .booked("clerk.btc", 1, &soon.to_rfc3339(), &end.to_rfc3339())
         .await;
     assert_eq!(trip["status"], "confirmed");
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+    // 08:10: the trip left ten minutes ago.
+    app.clock.advance(chrono::Duration::minutes(40));
     let desk = app.token("dispatcher").await;
     let block = json!({"starts_at": soon.to_rfc3339(), "ends_at": (end + chrono::Duration::hours(1)).to_rfc3339(),
                        "reason": "Hỏng xe", "move_trips": true});

@@ -182,7 +182,12 @@ pub async fn spawn_app_configured(throttle: ThrottlePolicy, metrics: MetricsAcce
 
 /// The app with its clock set at `at`; move it with `app.clock`.
 pub async fn spawn_app_at(at: chrono::DateTime<chrono::Utc>) -> TestApp {
-    spawn_app_on(ThrottlePolicy::default(), MetricsAccess::Local, Clock::set_at(at)).await
+    spawn_app_on(
+        ThrottlePolicy::default(),
+        MetricsAccess::Local,
+        Clock::set_at(at),
+    )
+    .await
 }
 
 async fn spawn_app_on(throttle: ThrottlePolicy, metrics: MetricsAccess, clock: Clock) -> TestApp {
@@ -241,6 +246,7 @@ fn seed(pool: &Pool) -> (Ids, Ids) {
                 &actor,
                 &BoardCode::parse(code).unwrap(),
                 &BoardName::parse(name).unwrap(),
+                Clock::system().now(),
             )?;
             boards.insert(code, board.id);
         }
@@ -256,6 +262,7 @@ fn seed(pool: &Pool) -> (Ids, Ids) {
                     board_id: board.map(|b| boards[b]),
                     password_hash: seed_hash().to_owned(),
                 },
+                Clock::system().now(),
             )?;
             users.insert(*username, user.id);
         }

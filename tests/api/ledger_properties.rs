@@ -98,6 +98,7 @@ fn world() -> World {
                     &Actor::system(),
                     &BoardCode::parse(c).unwrap(),
                     &BoardName::parse(c).unwrap(),
+                    sharedoffice::clock::now(),
                 )
                 .map(|b| b.id)
             })

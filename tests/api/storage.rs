@@ -289,6 +289,7 @@ fn a_bulk_write_failing_in_its_last_row_keeps_nothing() {
         &actor,
         &BoardCode::parse("BTC").unwrap(),
         &BoardName::parse("Ban Tổ chức").unwrap(),
+        sharedoffice::clock::now(),
     )
     .unwrap();
     let category = register::categories(&mut conn).unwrap().remove(0);

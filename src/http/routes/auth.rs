@@ -18,7 +18,6 @@ use crate::http::routes::boards::BoardView;
 use crate::http::routes::users::UserView;
 use crate::http::state::AppState;
 use crate::ops::organisation;
-use crate::storage::{boards, users, write_tx};
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -80,7 +79,6 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
-    let clock = state.env.clock.clone();
     let LoginRequest { username, password } = body.into_inner();
     let address = client_address(&req);
     // A name that cannot be a username cannot be an account: refuse it like
@@ -99,9 +97,7 @@ pub async fn login(
     let key = username.as_str().to_owned();
     admit_attempt(&state, Some(&key), address)?;
     let lookup = key.clone();
-    let credentials = state
-        .db(move |conn| Ok(users::credentials(conn, &lookup)?))
-        .await?;
+    let credentials = organisation::credentials(&state.env, lookup).await?;
     let known = credentials.is_some();
     let accepted = state
         .passwords
@@ -132,7 +128,7 @@ pub async fn login(
         user.role,
         user.board_id,
         credentials.token_version,
-        clock.now(),
+        state.now(),
     )?;
     tracing::info!(user_id = %user.id, role = %user.role, "signed in");
     Ok(web::Json(LoginResponse {
@@ -202,17 +198,7 @@ pub struct MeView {
 #[utoipa::path(tag = "auth", responses((status = 200, description = "The signed-in user", body = MeView)))]
 #[get("/me")]
 pub async fn me(auth: Auth, state: web::Data<AppState>) -> Result<web::Json<MeView>, ApiError> {
-    let id = auth.principal.user_id;
-    let (user, board) = state
-        .db(move |conn| {
-            let user = users::find(conn, id)?.ok_or_else(|| ApiError::not_found("user"))?;
-            let board = match user.board_id {
-                Some(b) => boards::find(conn, b)?,
-                None => None,
-            };
-            Ok((user, board))
-        })
-        .await?;
+    let (user, board) = organisation::own_account(&state.env, &auth.acting()).await?;
     Ok(web::Json(MeView {
         user: UserView::from(&user),
         board: board.as_ref().map(BoardView::from),
@@ -245,7 +231,6 @@ pub async fn change_password(
     state: web::Data<AppState>,
     body: Json<ChangePassword>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
-    let clock = state.env.clock.clone();
     let ChangePassword {
         current_password,
         new_password,
@@ -253,8 +238,7 @@ pub async fn change_password(
     let mut errors = FieldErrors::new();
     let new_password = errors.check("new_password", NewPassword::parse(&new_password));
     let username = auth.principal.username.clone();
-    let credentials = state
-        .db(move |conn| Ok(users::credentials(conn, &username)?))
+    let credentials = organisation::credentials(&state.env, username)
         .await?
         .ok_or_else(|| ApiError::not_found("user"))?;
     let address = client_address(&req);
@@ -284,18 +268,11 @@ pub async fn change_password(
         .passwords
         .run(move || password::hash(&new_password))
         .await??;
-    let actor = auth.actor();
-    let user_id = auth.principal.user_id;
-    let (user, version) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                organisation::set_password(conn, &actor, user_id, &hash).map_err(ApiError::from)
-            })
-        })
-        .await?;
+    let (user, version) =
+        organisation::change_own_password(&state.env, &auth.acting(), hash).await?;
     let issued = state
         .tokens
-        .issue(user.id, user.role, user.board_id, version, clock.now())?;
+        .issue(user.id, user.role, user.board_id, version, state.now())?;
     Ok(web::Json(LoginResponse {
         access_token: issued.token,
         token_type: "Bearer".to_owned(),

@@ -14,7 +14,7 @@ use crate::http::guard::{Admins, Auth};
 use crate::http::routes::next_cursor;
 use crate::http::state::AppState;
 use crate::ops::organisation;
-use crate::storage::{boards, write_tx};
+use crate::storage::boards;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BoardView {
@@ -77,9 +77,7 @@ pub async fn list_boards(
         active: query.active,
         after_code: query.cursor,
     };
-    let items = state
-        .db(move |conn| Ok(boards::list(conn, &filter, limit)?))
-        .await?;
+    let items = organisation::boards(&state.env, filter, limit).await?;
     Ok(web::Json(BoardList {
         next_cursor: next_cursor(&items, limit, |b| b.code.as_str().to_owned()),
         items: items.iter().map(BoardView::from).collect(),
@@ -101,10 +99,7 @@ pub async fn get_board(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<BoardView>, ApiError> {
-    let id = id.into_inner();
-    let board = state
-        .db(move |conn| boards::find(conn, id)?.ok_or_else(|| ApiError::not_found("board")))
-        .await?;
+    let board = organisation::board(&state.env, id.into_inner()).await?;
     Ok(web::Json(BoardView::from(&board)))
 }
 
@@ -142,14 +137,7 @@ pub async fn create_board(
     let (Some(code), Some(name)) = (code, name) else {
         return Err(errors.into());
     };
-    let actor = auth.actor();
-    let board = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                organisation::create_board(conn, &actor, &code, &name).map_err(ApiError::from)
-            })
-        })
-        .await?;
+    let board = organisation::add_board(&state.env, &auth.acting(), code, name).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/boards/{}", board.id)))
         .json(BoardView::from(&board)))
@@ -192,14 +180,7 @@ pub async fn update_board(
     let Some(name) = name else {
         return Err(errors.into());
     };
-    let actor = auth.actor();
     let id = id.into_inner();
-    let board = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                organisation::update_board(conn, &actor, id, name, active).map_err(ApiError::from)
-            })
-        })
-        .await?;
+    let board = organisation::change_board(&state.env, &auth.acting(), id, name, active).await?;
     Ok(web::Json(BoardView::from(&board)))
 }

@@ -309,7 +309,6 @@ pub struct CreateBooking {
     pub priority: Option<String>,
 }
 
-
 /// Request a car. Policy may send it to a manager (`pending_approval`);
 /// otherwise the smallest fitting free vehicle and the least-loaded
 /// licensed free driver are assigned at once (`confirmed`), or the request

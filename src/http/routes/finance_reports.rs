@@ -106,7 +106,9 @@ pub async fn budget_execution(
     let mut errors = FieldErrors::new();
     let year = match q.fiscal_year {
         Some(y) => errors.check("fiscal_year", FiscalYear::new(y)),
-        None => Some(FiscalYear::of(crate::ops::settings::office_today(&state.env).await?)),
+        None => Some(FiscalYear::of(
+            crate::ops::settings::office_today(&state.env).await?,
+        )),
     };
     let line = errors.check_opt(
         "budget_line",
@@ -278,7 +280,11 @@ pub async fn trial_balance(
         excel: q.excel,
     };
     let csv = output.wants_csv(&req)?;
-    let (from, to) = range(q.from, q.to, crate::ops::settings::office_today(&state.env).await?)?;
+    let (from, to) = range(
+        q.from,
+        q.to,
+        crate::ops::settings::office_today(&state.env).await?,
+    )?;
     let (data, chart) = state
         .db(move |conn| {
             Ok((
@@ -428,7 +434,11 @@ pub async fn account_ledger(
     let (Some(code), Some(limit), Some(after)) = (code, limit, after) else {
         return Err(errors.into());
     };
-    let (from, to) = range(q.from, q.to, crate::ops::settings::office_today(&state.env).await?)?;
+    let (from, to) = range(
+        q.from,
+        q.to,
+        crate::ops::settings::office_today(&state.env).await?,
+    )?;
     let limit = if csv { 10_000 } else { limit.get() };
     let (before, lines, line_codes) = state
         .db(move |conn| {

@@ -364,7 +364,14 @@ pub async fn vehicle_utilisation(
     };
     let period = period_of(&state, q.from, q.to).await?;
     let board = resolve_board(&state, q.board).await?;
-    let produce = vehicle_producer(state.pool.clone(), state.env.clock.clone(), period, board, category, grouping);
+    let produce = vehicle_producer(
+        state.pool.clone(),
+        state.env.clock.clone(),
+        period,
+        board,
+        category,
+        grouping,
+    );
     let rows = match rows_or_csv(
         &state,
         csv,

@@ -255,7 +255,11 @@ impl PutCalendar {
             working_days: days,
             day_starts,
             day_ends,
-            holidays: self.holidays.into_iter().map(|h| (h.date, h.name)).collect(),
+            holidays: self
+                .holidays
+                .into_iter()
+                .map(|h| (h.date, h.name))
+                .collect(),
             office_timezone: self.office_timezone,
         })
     }

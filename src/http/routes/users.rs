@@ -16,7 +16,7 @@ use crate::http::guard::{Admins, Auth, UserReaders};
 use crate::http::routes::next_cursor;
 use crate::http::state::AppState;
 use crate::ops::organisation::{self, AccountChanges, NewAccount};
-use crate::storage::{users, write_tx};
+use crate::storage::users;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
@@ -99,10 +99,7 @@ pub async fn list_users(
         active: query.active,
         after_username: query.cursor,
     };
-    let scope = auth.principal.board_scope();
-    let items = state
-        .db(move |conn| Ok(users::list(conn, scope, &filter, limit)?))
-        .await?;
+    let items = organisation::accounts(&state.env, &auth.acting(), filter, limit).await?;
     Ok(web::Json(UserList {
         next_cursor: next_cursor(&items, limit, |u| u.username.as_str().to_owned()),
         items: items.iter().map(UserView::from).collect(),
@@ -125,14 +122,8 @@ pub async fn get_user(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<UserView>, ApiError> {
-    let id = id.into_inner();
-    let user = state.db(move |conn| Ok(users::find(conn, id)?)).await?;
-    match user {
-        Some(u) if auth.principal.may_see_user(u.id, u.board_id) => {
-            Ok(web::Json(UserView::from(&u)))
-        }
-        _ => Err(ApiError::not_found("user")),
-    }
+    let user = organisation::account(&state.env, &auth.acting(), id.into_inner()).await?;
+    Ok(web::Json(UserView::from(&user)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -209,14 +200,7 @@ pub async fn create_user(
         board_id: body.board_id,
         password_hash,
     };
-    let actor = auth.actor();
-    let user = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                organisation::create_user(conn, &actor, &account).map_err(ApiError::from)
-            })
-        })
-        .await?;
+    let user = organisation::add_account(&state.env, &auth.acting(), account).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
         .json(CreatedUser {
@@ -297,19 +281,8 @@ pub async fn update_user(
         board_id: body.board_id,
         active: body.active,
     };
-    let actor = auth.actor();
     let id = id.into_inner();
-    let user = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let user = organisation::update_user(conn, &actor, id, changes)?;
-                if let Some(hash) = &password_hash {
-                    organisation::set_password(conn, &actor, id, hash)?;
-                }
-                Ok::<_, crate::ops::OpError>(user)
-            })
-            .map_err(ApiError::from)
-        })
+    let user = organisation::change_account(&state.env, &auth.acting(), id, changes, password_hash)
         .await?;
     Ok(web::Json(UserView::from(&user)))
 }
