@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::domain::fleet::block::Resource;
 use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
 use crate::domain::page::PageLimit;
-use crate::domain::user::{FullName, Role};
+use crate::domain::user::FullName;
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{AnyRole, Auth, FleetDesk};
@@ -20,8 +20,8 @@ use crate::http::routes::vehicles::{
     BlockView, CreateBlock, CreatedBlock, create_block_for, delete_block_for, list_blocks_for,
 };
 use crate::http::state::AppState;
-use crate::ops::fleet::{FleetContext, resources};
-use crate::storage::{bookings, drivers, vehicles, write_tx};
+use crate::ops::fleet::resources::{self, DriverChange, FeedAccess};
+use crate::storage::drivers;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DriverView {
@@ -67,10 +67,6 @@ impl DriverView {
     }
 }
 
-fn may_see_calendar(auth: &crate::domain::access::Principal, d: &Driver) -> bool {
-    matches!(auth.role, Role::Dispatcher | Role::Admin) || d.user_id == Some(auth.user_id)
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct DriverList {
     pub items: Vec<DriverView>,
@@ -113,14 +109,12 @@ pub async fn list_drivers(
         origin_board_id: query.origin_board_id,
         after_id: query.cursor,
     };
-    let items = state
-        .db(move |conn| Ok(drivers::list(conn, &filter, limit)?))
-        .await?;
+    let items = resources::driver_list(&state.env, filter, limit).await?;
     Ok(web::Json(DriverList {
         next_cursor: next_cursor(&items, limit, |d| d.id.to_string()),
         items: items
             .iter()
-            .map(|d| DriverView::new(d, may_see_calendar(&auth.principal, d)))
+            .map(|d| DriverView::new(d, resources::may_see_calendar(&auth.principal, d)))
             .collect(),
     }))
 }
@@ -140,13 +134,10 @@ pub async fn get_driver(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<DriverView>, ApiError> {
-    let id = id.into_inner();
-    let d = state
-        .db(move |conn| drivers::find(conn, id)?.ok_or_else(|| ApiError::not_found("driver")))
-        .await?;
+    let d = resources::driver(&state.env, id.into_inner()).await?;
     Ok(web::Json(DriverView::new(
         &d,
-        may_see_calendar(&auth.principal, &d),
+        resources::may_see_calendar(&auth.principal, &d),
     )))
 }
 
@@ -192,42 +183,39 @@ pub async fn create_driver(
     state: web::Data<AppState>,
     body: Json<CreateDriver>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let full_name = errors.check("full_name", FullName::parse(&b.full_name));
-    let number = errors.check("licence_number", LicenceNumber::parse(&b.licence_number));
-    let class = errors.check("licence_class", LicenceClass::parse(&b.licence_class));
-    let phone = errors.check_opt("phone", b.phone.as_deref().map(Phone::parse));
-    let (Some(full_name), Some(licence_number), Some(licence_class), Some(phone)) =
-        (full_name, number, class, phone)
-    else {
-        return Err(errors.into());
-    };
-    let driver = Driver {
-        id: Uuid::now_v7(),
-        full_name,
-        licence_number,
-        licence_class,
-        licence_expires_on: b.licence_expires_on,
-        phone,
-        status: DriverStatus::Active,
-        origin_board_id: b.origin_board_id,
-        user_id: b.user_id,
-        calendar_key: new_calendar_key()?,
-    };
-    let actor = auth.actor();
-    let driver = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = FleetContext::load(conn, clock.now())?;
-                Ok(resources::register_driver(conn, &actor, driver, &ctx)?)
-            })
-        })
-        .await?;
+    let driver = body.into_inner().parse()?;
+    let driver = resources::add_driver(&state.env, &auth.acting(), driver).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/drivers/{}", driver.id)))
         .json(DriverView::new(&driver, true)))
+}
+
+impl CreateDriver {
+    fn parse(self) -> Result<Driver, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let full_name = errors.check("full_name", FullName::parse(&b.full_name));
+        let number = errors.check("licence_number", LicenceNumber::parse(&b.licence_number));
+        let class = errors.check("licence_class", LicenceClass::parse(&b.licence_class));
+        let phone = errors.check_opt("phone", b.phone.as_deref().map(Phone::parse));
+        let (Some(full_name), Some(licence_number), Some(licence_class), Some(phone)) =
+            (full_name, number, class, phone)
+        else {
+            return Err(errors.into());
+        };
+        Ok(Driver {
+            id: Uuid::now_v7(),
+            full_name,
+            licence_number,
+            licence_class,
+            licence_expires_on: b.licence_expires_on,
+            phone,
+            status: DriverStatus::Active,
+            origin_board_id: b.origin_board_id,
+            user_id: b.user_id,
+            calendar_key: new_calendar_key()?,
+        })
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -284,58 +272,49 @@ pub async fn update_driver(
     id: web::Path<Uuid>,
     body: Json<UpdateDriver>,
 ) -> Result<web::Json<DriverView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let full_name = errors.check_opt("full_name", b.full_name.as_deref().map(FullName::parse));
-    let number = errors.check_opt(
-        "licence_number",
-        b.licence_number.as_deref().map(LicenceNumber::parse),
-    );
-    let class = errors.check_opt(
-        "licence_class",
-        b.licence_class.as_deref().map(LicenceClass::parse),
-    );
-    let phone = errors.check_opt("phone", b.phone.as_deref().map(Phone::parse));
-    let status = errors.check_opt("status", b.status.as_deref().map(DriverStatus::parse));
-    let (Some(full_name), Some(number), Some(class), Some(phone), Some(status)) =
-        (full_name, number, class, phone, status)
-    else {
-        return Err(errors.into());
-    };
-    let new_key = if b.new_calendar_key {
-        Some(new_calendar_key()?)
-    } else {
-        None
-    };
-    let actor = auth.actor();
-    let id = id.into_inner();
-    let driver = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                drivers::lock(conn, id)?;
-                let before =
-                    drivers::find(conn, id)?.ok_or_else(|| ApiError::not_found("driver"))?;
-                let after = Driver {
-                    id,
-                    full_name: full_name.unwrap_or_else(|| before.full_name.clone()),
-                    licence_number: number.unwrap_or_else(|| before.licence_number.clone()),
-                    licence_class: class.unwrap_or(before.licence_class),
-                    licence_expires_on: b.licence_expires_on.unwrap_or(before.licence_expires_on),
-                    phone: phone.or_else(|| before.phone.clone()),
-                    status: status.unwrap_or(before.status),
-                    origin_board_id: b.origin_board_id.unwrap_or(before.origin_board_id),
-                    user_id: b.user_id.or(before.user_id),
-                    calendar_key: new_key.unwrap_or_else(|| before.calendar_key.clone()),
-                };
-                let ctx = FleetContext::load(conn, clock.now())?;
-                Ok(resources::update_driver(
-                    conn, &actor, &before, after, &ctx,
-                )?)
-            })
-        })
-        .await?;
+    let change = body.into_inner().parse()?;
+    let driver =
+        resources::change_driver(&state.env, &auth.acting(), id.into_inner(), change).await?;
     Ok(web::Json(DriverView::new(&driver, true)))
+}
+
+impl UpdateDriver {
+    fn parse(self) -> Result<DriverChange, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let full_name = errors.check_opt("full_name", b.full_name.as_deref().map(FullName::parse));
+        let number = errors.check_opt(
+            "licence_number",
+            b.licence_number.as_deref().map(LicenceNumber::parse),
+        );
+        let class = errors.check_opt(
+            "licence_class",
+            b.licence_class.as_deref().map(LicenceClass::parse),
+        );
+        let phone = errors.check_opt("phone", b.phone.as_deref().map(Phone::parse));
+        let status = errors.check_opt("status", b.status.as_deref().map(DriverStatus::parse));
+        let (Some(full_name), Some(number), Some(class), Some(phone), Some(status)) =
+            (full_name, number, class, phone, status)
+        else {
+            return Err(errors.into());
+        };
+        let new_key = if b.new_calendar_key {
+            Some(new_calendar_key()?)
+        } else {
+            None
+        };
+        Ok(DriverChange {
+            full_name,
+            licence_number: number,
+            licence_class: class,
+            licence_expires_on: b.licence_expires_on,
+            phone,
+            status,
+            origin_board_id: b.origin_board_id,
+            user_id: b.user_id,
+            calendar_key: new_key,
+        })
+    }
 }
 
 /// Put a driver on leave for a window (fleet desk). Refused with the
@@ -361,7 +340,7 @@ pub async fn create_driver_block(
 ) -> Result<HttpResponse, ApiError> {
     create_block_for(
         state,
-        auth.actor(),
+        &auth.acting(),
         Resource::Driver(id.into_inner()),
         body.into_inner(),
     )
@@ -405,7 +384,7 @@ pub async fn delete_driver_block(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, block_id) = path.into_inner();
-    delete_block_for(state, auth.actor(), Resource::Driver(id), block_id).await
+    delete_block_for(state, &auth.acting(), Resource::Driver(id), block_id).await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -438,42 +417,14 @@ pub async fn driver_calendar(
     id: web::Path<Uuid>,
     query: web::Query<CalendarQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
     use actix_web::FromRequest;
-    let id = id.into_inner();
-    let driver = match &query.key {
-        Some(key) => {
-            let key = key.clone();
-            state
-                .db(move |conn| Ok(drivers::find_by_calendar_key(conn, &key)?))
-                .await?
-                .filter(|d| d.id == id)
-                .ok_or_else(|| ApiError::not_found("driver calendar"))?
-        }
-        None => {
-            let auth = Auth::<AnyRole>::extract(&req).await?;
-            let d = state
-                .db(move |conn| {
-                    drivers::find(conn, id)?.ok_or_else(|| ApiError::not_found("driver"))
-                })
-                .await?;
-            if !may_see_calendar(&auth.principal, &d) {
-                return Err(ApiError::not_found("driver"));
-            }
-            d
-        }
+    let access = match &query.key {
+        Some(key) => FeedAccess::Key(key.clone()),
+        None => FeedAccess::SignedIn(Auth::<AnyRole>::extract(&req).await?.principal),
     };
-    let from = clock.now() - chrono::Duration::days(30);
-    let driver_id = driver.id;
-    let (trips, fleet) = state
-        .db(move |conn| {
-            let trips = bookings::driver_trips(conn, driver_id, from)?;
-            let ids: Vec<Uuid> = trips.iter().filter_map(|b| b.vehicle_id).collect();
-            let fleet = vehicles::by_ids(conn, &ids)?;
-            Ok((trips, fleet))
-        })
-        .await?;
-    let body = ical::driver_calendar(&driver, &trips, &fleet, clock.now());
+    let (driver, trips, fleet, now) =
+        resources::calendar_feed(&state.env, id.into_inner(), access).await?;
+    let body = ical::driver_calendar(&driver, &trips, &fleet, now);
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "private, max-age=300"))

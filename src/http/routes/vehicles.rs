@@ -18,8 +18,10 @@ use crate::http::extract::Json;
 use crate::http::guard::{AnyRole, Auth, FleetDesk};
 use crate::http::routes::next_cursor;
 use crate::http::state::AppState;
-use crate::ops::fleet::{FleetContext, resources};
-use crate::storage::{blocks, vehicles, write_tx};
+use crate::ops::Acting;
+use crate::ops::fleet::resources;
+use crate::ops::fleet::resources::VehicleChange;
+use crate::storage::vehicles;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VehicleView {
@@ -109,9 +111,7 @@ pub async fn list_vehicles(
         origin_board_id: query.origin_board_id,
         after_plate: query.cursor,
     };
-    let items = state
-        .db(move |conn| Ok(vehicles::list(conn, &filter, limit)?))
-        .await?;
+    let items = resources::vehicle_list(&state.env, filter, limit).await?;
     Ok(web::Json(VehicleList {
         next_cursor: next_cursor(&items, limit, |v| v.plate.as_str().to_owned()),
         items: items.iter().map(VehicleView::from).collect(),
@@ -133,10 +133,7 @@ pub async fn get_vehicle(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<VehicleView>, ApiError> {
-    let id = id.into_inner();
-    let v = state
-        .db(move |conn| vehicles::find(conn, id)?.ok_or_else(|| ApiError::not_found("vehicle")))
-        .await?;
+    let v = resources::vehicle(&state.env, id.into_inner()).await?;
     Ok(web::Json(VehicleView::from(&v)))
 }
 
@@ -179,43 +176,46 @@ pub async fn create_vehicle(
     state: web::Data<AppState>,
     body: Json<CreateVehicle>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let plate = errors.check("plate", Plate::parse(&b.plate));
-    let model = errors.check("model", text::bounded("Model", &b.model, 1, 100));
-    let seats = errors.check("seats", Seats::parse(b.seats));
-    let category = errors.check("category", VehicleCategory::parse(&b.category));
-    let fuel_norm = errors.check("fuel_norm", FuelNorm::parse(&b.fuel_norm));
-    let odometer = errors.check("odometer_km", parse_odometer(b.odometer_km.unwrap_or(0)));
-    let (Some(plate), Some(model), Some(seats), Some(category), Some(fuel_norm), Some(odometer_km)) =
-        (plate, model, seats, category, fuel_norm, odometer)
-    else {
-        return Err(errors.into());
-    };
-    let vehicle = Vehicle {
-        id: Uuid::now_v7(),
-        plate,
-        model,
-        seats,
-        category,
-        fuel_norm,
-        odometer_km,
-        status: VehicleStatus::Active,
-        origin_board_id: b.origin_board_id,
-    };
-    let actor = auth.actor();
-    let vehicle = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = FleetContext::load(conn, clock.now())?;
-                Ok(resources::register_vehicle(conn, &actor, vehicle, &ctx)?)
-            })
-        })
-        .await?;
+    let vehicle = body.into_inner().parse()?;
+    let vehicle = resources::add_vehicle(&state.env, &auth.acting(), vehicle).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/vehicles/{}", vehicle.id)))
         .json(VehicleView::from(&vehicle)))
+}
+
+impl CreateVehicle {
+    fn parse(self) -> Result<Vehicle, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let plate = errors.check("plate", Plate::parse(&b.plate));
+        let model = errors.check("model", text::bounded("Model", &b.model, 1, 100));
+        let seats = errors.check("seats", Seats::parse(b.seats));
+        let category = errors.check("category", VehicleCategory::parse(&b.category));
+        let fuel_norm = errors.check("fuel_norm", FuelNorm::parse(&b.fuel_norm));
+        let odometer = errors.check("odometer_km", parse_odometer(b.odometer_km.unwrap_or(0)));
+        let (
+            Some(plate),
+            Some(model),
+            Some(seats),
+            Some(category),
+            Some(fuel_norm),
+            Some(odometer_km),
+        ) = (plate, model, seats, category, fuel_norm, odometer)
+        else {
+            return Err(errors.into());
+        };
+        Ok(Vehicle {
+            id: Uuid::now_v7(),
+            plate,
+            model,
+            seats,
+            category,
+            fuel_norm,
+            odometer_km,
+            status: VehicleStatus::Active,
+            origin_board_id: b.origin_board_id,
+        })
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -270,64 +270,54 @@ pub async fn update_vehicle(
     id: web::Path<Uuid>,
     body: Json<UpdateVehicle>,
 ) -> Result<web::Json<VehicleView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let plate = errors.check_opt("plate", b.plate.as_deref().map(Plate::parse));
-    let model = errors.check_opt(
-        "model",
-        b.model
-            .as_deref()
-            .map(|m| text::bounded("Model", m, 1, 100)),
-    );
-    let seats = errors.check_opt("seats", b.seats.map(Seats::parse));
-    let category = errors.check_opt(
-        "category",
-        b.category.as_deref().map(VehicleCategory::parse),
-    );
-    let fuel_norm = errors.check_opt("fuel_norm", b.fuel_norm.as_deref().map(FuelNorm::parse));
-    let odometer = errors.check_opt("odometer_km", b.odometer_km.map(parse_odometer));
-    let status = errors.check_opt("status", b.status.as_deref().map(VehicleStatus::parse));
-    let (
-        Some(plate),
-        Some(model),
-        Some(seats),
-        Some(category),
-        Some(fuel_norm),
-        Some(odometer),
-        Some(status),
-    ) = (plate, model, seats, category, fuel_norm, odometer, status)
-    else {
-        return Err(errors.into());
-    };
-    let actor = auth.actor();
-    let id = id.into_inner();
-    let origin = b.origin_board_id;
-    let vehicle = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                vehicles::lock(conn, id)?;
-                let before =
-                    vehicles::find(conn, id)?.ok_or_else(|| ApiError::not_found("vehicle"))?;
-                let after = Vehicle {
-                    id,
-                    plate: plate.unwrap_or_else(|| before.plate.clone()),
-                    model: model.unwrap_or_else(|| before.model.clone()),
-                    seats: seats.unwrap_or(before.seats),
-                    category: category.unwrap_or(before.category),
-                    fuel_norm: fuel_norm.unwrap_or(before.fuel_norm),
-                    odometer_km: odometer.unwrap_or(before.odometer_km),
-                    status: status.unwrap_or(before.status),
-                    origin_board_id: origin.unwrap_or(before.origin_board_id),
-                };
-                let ctx = FleetContext::load(conn, clock.now())?;
-                Ok(resources::update_vehicle(
-                    conn, &actor, &before, after, &ctx,
-                )?)
-            })
-        })
-        .await?;
+    let change = body.into_inner().parse()?;
+    let vehicle =
+        resources::change_vehicle(&state.env, &auth.acting(), id.into_inner(), change).await?;
     Ok(web::Json(VehicleView::from(&vehicle)))
+}
+
+impl UpdateVehicle {
+    fn parse(self) -> Result<VehicleChange, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let plate = errors.check_opt("plate", b.plate.as_deref().map(Plate::parse));
+        let model = errors.check_opt(
+            "model",
+            b.model
+                .as_deref()
+                .map(|m| text::bounded("Model", m, 1, 100)),
+        );
+        let seats = errors.check_opt("seats", b.seats.map(Seats::parse));
+        let category = errors.check_opt(
+            "category",
+            b.category.as_deref().map(VehicleCategory::parse),
+        );
+        let fuel_norm = errors.check_opt("fuel_norm", b.fuel_norm.as_deref().map(FuelNorm::parse));
+        let odometer = errors.check_opt("odometer_km", b.odometer_km.map(parse_odometer));
+        let status = errors.check_opt("status", b.status.as_deref().map(VehicleStatus::parse));
+        let (
+            Some(plate),
+            Some(model),
+            Some(seats),
+            Some(category),
+            Some(fuel_norm),
+            Some(odometer),
+            Some(status),
+        ) = (plate, model, seats, category, fuel_norm, odometer, status)
+        else {
+            return Err(errors.into());
+        };
+        Ok(VehicleChange {
+            plate,
+            model,
+            seats,
+            category,
+            fuel_norm,
+            odometer_km: odometer,
+            status,
+            origin_board_id: b.origin_board_id,
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -393,39 +383,15 @@ pub(crate) fn parse_block(b: &CreateBlock) -> Result<(TimeRange, String), ApiErr
     Ok((range, reason))
 }
 
-/// 404 unless the vehicle or driver exists.
-fn check_exists(conn: &mut crate::storage::DbConn, resource: Resource) -> Result<(), ApiError> {
-    let exists = match resource {
-        Resource::Vehicle(id) => vehicles::find(conn, id)?.is_some(),
-        Resource::Driver(id) => crate::storage::drivers::find(conn, id)?.is_some(),
-    };
-    if exists {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(resource.kind()))
-    }
-}
-
 pub(crate) async fn create_block_for(
     state: web::Data<AppState>,
-    actor: crate::domain::audit::Actor,
+    who: &Acting,
     resource: Resource,
     body: CreateBlock,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
     let (range, reason) = parse_block(&body)?;
-    let move_trips = body.move_trips;
-    let (block, moved) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                check_exists(conn, resource)?;
-                let ctx = FleetContext::load(conn, clock.now())?;
-                Ok(resources::add_block(
-                    conn, &actor, resource, range, reason, move_trips, &ctx,
-                )?)
-            })
-        })
-        .await?;
+    let (block, moved) =
+        resources::block_out(&state.env, who, resource, range, reason, body.move_trips).await?;
     Ok(HttpResponse::Created().json(CreatedBlock {
         block: BlockView::from(&block),
         moved_bookings: moved,
@@ -436,37 +402,17 @@ pub(crate) async fn list_blocks_for(
     state: web::Data<AppState>,
     resource: Resource,
 ) -> Result<Vec<BlockView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let list = state
-        .db(move |conn| {
-            check_exists(conn, resource)?;
-            Ok(blocks::list(
-                conn,
-                resource,
-                clock.now() - chrono::Duration::days(30),
-            )?)
-        })
-        .await?;
+    let list = resources::blocks_of(&state.env, resource).await?;
     Ok(list.iter().map(BlockView::from).collect())
 }
 
 pub(crate) async fn delete_block_for(
     state: web::Data<AppState>,
-    actor: crate::domain::audit::Actor,
+    who: &Acting,
     resource: Resource,
     block_id: Uuid,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = FleetContext::load(conn, clock.now())?;
-                Ok(resources::remove_block(
-                    conn, &actor, resource, block_id, &ctx,
-                )?)
-            })
-        })
-        .await?;
+    resources::lift_block(&state.env, who, resource, block_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -493,7 +439,7 @@ pub async fn create_vehicle_block(
 ) -> Result<HttpResponse, ApiError> {
     create_block_for(
         state,
-        auth.actor(),
+        &auth.acting(),
         Resource::Vehicle(id.into_inner()),
         body.into_inner(),
     )
@@ -538,5 +484,5 @@ pub async fn delete_vehicle_block(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, block_id) = path.into_inner();
-    delete_block_for(state, auth.actor(), Resource::Vehicle(id), block_id).await
+    delete_block_for(state, &auth.acting(), Resource::Vehicle(id), block_id).await
 }

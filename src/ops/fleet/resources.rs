@@ -9,14 +9,18 @@ use crate::domain::ParseError;
 use crate::domain::audit::Actor;
 use crate::domain::fleet::block::{Block, Resource};
 use crate::domain::fleet::booking::BookingStatus;
-use crate::domain::fleet::driver::{Driver, DriverStatus};
-use crate::domain::fleet::vehicle::{Vehicle, VehicleStatus};
+use crate::domain::fleet::driver::{Driver, DriverStatus, LicenceClass, LicenceNumber, Phone};
+use crate::domain::fleet::vehicle::{
+    FuelNorm, Plate, Seats, Vehicle, VehicleCategory, VehicleStatus,
+};
 use crate::domain::fleet::waitlist::Reach;
 use crate::domain::time_range::TimeRange;
+use crate::domain::user::FullName;
 use crate::domain::user::Role;
-use crate::ops::OpError;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::audit::{self, Change, snapshot};
 use crate::storage::{DbConn, blocks, boards, bookings, drivers, occupancy, users, vehicles};
+use chrono::NaiveDate;
 
 /// From now far enough ahead to cover every booking that can exist.
 fn from_now(ctx: &FleetContext) -> TimeRange {
@@ -467,4 +471,278 @@ pub fn remove_block(
     let reach = resource_reach(conn, resource, ctx)?.within(block.range);
     retry_waitlist(conn, ctx, reach)?;
     Ok(())
+}
+
+// Units of work: what the JSON API and the desk call.
+
+/// Changes asked of a vehicle; what is `None` stays.
+#[derive(Debug, Clone, Default)]
+pub struct VehicleChange {
+    pub plate: Option<Plate>,
+    pub model: Option<String>,
+    pub seats: Option<Seats>,
+    pub category: Option<VehicleCategory>,
+    pub fuel_norm: Option<FuelNorm>,
+    pub odometer_km: Option<i64>,
+    pub status: Option<VehicleStatus>,
+    pub origin_board_id: Option<Uuid>,
+}
+
+/// Changes asked of a driver; what is `None` stays.
+#[derive(Debug, Clone, Default)]
+pub struct DriverChange {
+    pub full_name: Option<FullName>,
+    pub licence_number: Option<LicenceNumber>,
+    pub licence_class: Option<LicenceClass>,
+    pub licence_expires_on: Option<NaiveDate>,
+    pub phone: Option<Phone>,
+    pub status: Option<DriverStatus>,
+    pub origin_board_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+    /// A new secret for the calendar address (the old one stops working).
+    pub calendar_key: Option<String>,
+}
+
+/// The pool's vehicles in plate order.
+pub async fn vehicle_list(
+    env: &Env,
+    filter: vehicles::VehicleFilter,
+    limit: i64,
+) -> Result<Vec<Vehicle>, OpError> {
+    env.db
+        .read(move |conn| Ok(vehicles::list(conn, &filter, limit)?))
+        .await
+}
+
+/// One vehicle.
+pub async fn vehicle(env: &Env, id: Uuid) -> Result<Vehicle, OpError> {
+    env.db
+        .read(move |conn| {
+            vehicles::find(conn, id)?.ok_or_else(|| OpError::NotFound("vehicle".into()))
+        })
+        .await
+}
+
+/// Registers a vehicle; waiting requests it can serve are tried at once.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, plate = vehicle.plate.as_str()))]
+pub async fn add_vehicle(env: &Env, who: &Acting, vehicle: Vehicle) -> Result<Vehicle, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = FleetContext::load(conn, clock.now())?;
+            register_vehicle(conn, &actor, vehicle, &ctx)
+        })
+        .await
+}
+
+/// Changes a vehicle.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn change_vehicle(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    change: VehicleChange,
+) -> Result<Vehicle, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            vehicles::lock(conn, id)?;
+            let before =
+                vehicles::find(conn, id)?.ok_or_else(|| OpError::NotFound("vehicle".into()))?;
+            let after = Vehicle {
+                id,
+                plate: change.plate.unwrap_or_else(|| before.plate.clone()),
+                model: change.model.unwrap_or_else(|| before.model.clone()),
+                seats: change.seats.unwrap_or(before.seats),
+                category: change.category.unwrap_or(before.category),
+                fuel_norm: change.fuel_norm.unwrap_or(before.fuel_norm),
+                odometer_km: change.odometer_km.unwrap_or(before.odometer_km),
+                status: change.status.unwrap_or(before.status),
+                origin_board_id: change.origin_board_id.unwrap_or(before.origin_board_id),
+            };
+            let ctx = FleetContext::load(conn, clock.now())?;
+            update_vehicle(conn, &actor, &before, after, &ctx)
+        })
+        .await
+}
+
+/// The pool's drivers in id order.
+pub async fn driver_list(
+    env: &Env,
+    filter: drivers::DriverFilter,
+    limit: i64,
+) -> Result<Vec<Driver>, OpError> {
+    env.db
+        .read(move |conn| Ok(drivers::list(conn, &filter, limit)?))
+        .await
+}
+
+/// One driver.
+pub async fn driver(env: &Env, id: Uuid) -> Result<Driver, OpError> {
+    env.db
+        .read(move |conn| {
+            drivers::find(conn, id)?.ok_or_else(|| OpError::NotFound("driver".into()))
+        })
+        .await
+}
+
+/// Registers a driver; waiting requests they can serve are tried at once.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username))]
+pub async fn add_driver(env: &Env, who: &Acting, driver: Driver) -> Result<Driver, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = FleetContext::load(conn, clock.now())?;
+            register_driver(conn, &actor, driver, &ctx)
+        })
+        .await
+}
+
+/// Changes a driver.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn change_driver(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    change: DriverChange,
+) -> Result<Driver, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            drivers::lock(conn, id)?;
+            let before =
+                drivers::find(conn, id)?.ok_or_else(|| OpError::NotFound("driver".into()))?;
+            let after = Driver {
+                id,
+                full_name: change.full_name.unwrap_or_else(|| before.full_name.clone()),
+                licence_number: change
+                    .licence_number
+                    .unwrap_or_else(|| before.licence_number.clone()),
+                licence_class: change.licence_class.unwrap_or(before.licence_class),
+                licence_expires_on: change
+                    .licence_expires_on
+                    .unwrap_or(before.licence_expires_on),
+                phone: change.phone.or_else(|| before.phone.clone()),
+                status: change.status.unwrap_or(before.status),
+                origin_board_id: change.origin_board_id.unwrap_or(before.origin_board_id),
+                user_id: change.user_id.or(before.user_id),
+                calendar_key: change
+                    .calendar_key
+                    .unwrap_or_else(|| before.calendar_key.clone()),
+            };
+            let ctx = FleetContext::load(conn, clock.now())?;
+            update_driver(conn, &actor, &before, after, &ctx)
+        })
+        .await
+}
+
+/// 404 unless the vehicle or driver exists.
+fn check_exists(conn: &mut DbConn, resource: Resource) -> Result<(), OpError> {
+    let exists = match resource {
+        Resource::Vehicle(id) => vehicles::find(conn, id)?.is_some(),
+        Resource::Driver(id) => drivers::find(conn, id)?.is_some(),
+    };
+    if exists {
+        Ok(())
+    } else {
+        Err(OpError::NotFound(resource.kind().to_owned()))
+    }
+}
+
+/// Takes a vehicle (maintenance) or a driver (leave) out of service for a
+/// window; returns the block and the trips moved back to the waitlist.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username))]
+pub async fn block_out(
+    env: &Env,
+    who: &Acting,
+    resource: Resource,
+    range: TimeRange,
+    reason: String,
+    move_trips: bool,
+) -> Result<(Block, Vec<Uuid>), OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            check_exists(conn, resource)?;
+            let ctx = FleetContext::load(conn, clock.now())?;
+            add_block(conn, &actor, resource, range, reason, move_trips, &ctx)
+        })
+        .await
+}
+
+/// The blocks of a vehicle or driver that ended in the last 30 days or
+/// later.
+pub async fn blocks_of(env: &Env, resource: Resource) -> Result<Vec<Block>, OpError> {
+    let since = env.clock.now() - chrono::Duration::days(30);
+    env.db
+        .read(move |conn| {
+            check_exists(conn, resource)?;
+            Ok(blocks::list(conn, resource, since)?)
+        })
+        .await
+}
+
+/// Ends a block early or removes it; waiting requests are tried again.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %block_id))]
+pub async fn lift_block(
+    env: &Env,
+    who: &Acting,
+    resource: Resource,
+    block_id: Uuid,
+) -> Result<(), OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = FleetContext::load(conn, clock.now())?;
+            remove_block(conn, &actor, resource, block_id, &ctx)
+        })
+        .await
+}
+
+/// Who asks for a driver's calendar feed.
+pub enum FeedAccess {
+    /// The secret of the subscription address.
+    Key(String),
+    /// A signed-in user: the driver themselves or the fleet desk.
+    SignedIn(crate::domain::access::Principal),
+}
+
+/// Whether a signed-in user may read a driver's calendar: the driver
+/// themselves, the dispatcher and the administrator.
+pub fn may_see_calendar(p: &crate::domain::access::Principal, d: &Driver) -> bool {
+    matches!(p.role, Role::Dispatcher | Role::Admin) || d.user_id == Some(p.user_id)
+}
+
+/// A driver's trips from 30 days ago on, with their vehicles, for the
+/// calendar feed; and the time it was read at.
+pub async fn calendar_feed(
+    env: &Env,
+    id: Uuid,
+    access: FeedAccess,
+) -> Result<
+    (
+        Driver,
+        Vec<crate::domain::fleet::booking::Booking>,
+        std::collections::HashMap<Uuid, Vehicle>,
+        chrono::DateTime<chrono::Utc>,
+    ),
+    OpError,
+> {
+    let now = env.clock.now();
+    env.db
+        .read(move |conn| {
+            let driver = match access {
+                FeedAccess::Key(key) => drivers::find_by_calendar_key(conn, &key)?
+                    .filter(|d| d.id == id)
+                    .ok_or_else(|| OpError::NotFound("driver calendar".into()))?,
+                FeedAccess::SignedIn(p) => drivers::find(conn, id)?
+                    .filter(|d| may_see_calendar(&p, d))
+                    .ok_or_else(|| OpError::NotFound("driver".into()))?,
+            };
+            let trips = bookings::driver_trips(conn, driver.id, now - chrono::Duration::days(30))?;
+            let ids: Vec<Uuid> = trips.iter().filter_map(|b| b.vehicle_id).collect();
+            let fleet = vehicles::by_ids(conn, &ids)?;
+            Ok((driver, trips, fleet, now))
+        })
+        .await
 }
