@@ -438,6 +438,7 @@ fn import_command(cli: &Cli, args: &ImportArgs) -> anyhow::Result<()> {
         &board,
         &bytes,
         opts,
+        crate::clock::now(),
         &mut progress,
     ) {
         Ok(report) => {

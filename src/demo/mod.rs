@@ -226,6 +226,7 @@ fn import_file(
         board,
         bytes,
         Options::default(),
+        crate::clock::now(),
         &mut |_, _, _| {},
     ) {
         Ok(report) => Ok(report),

@@ -245,6 +245,10 @@ impl From<OpError> for Stop {
 pub type Progress<'a> = &'a mut dyn FnMut(&str, usize, usize);
 
 /// Imports a board's register of `kind` from a CSV file.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "who imports, when, which register of which board, the file, how, and a progress callback are all independent"
+)]
 pub fn run(
     conn: &mut DbConn,
     actor: &Actor,
@@ -252,6 +256,7 @@ pub fn run(
     board: &BoardCode,
     bytes: &[u8],
     opts: Options,
+    now: chrono::DateTime<chrono::Utc>,
     progress: Progress<'_>,
 ) -> Result<ImportReport, ImportError> {
     let outcome = write_tx(conn, |c| -> Result<ImportReport, Stop> {
@@ -274,7 +279,6 @@ pub fn run(
             )
             .into());
         }
-        let now = crate::clock::now();
         let mut report = match kind {
             Kind::Vehicles => import_vehicles(c, actor, &board, bytes, opts, now, progress)?,
             Kind::Drivers => import_drivers(c, actor, &board, bytes, opts, now, progress)?,
@@ -722,4 +726,40 @@ fn import_budgets(
         }
     }
     Ok(report)
+}
+
+impl From<crate::storage::DbError> for ImportError {
+    fn from(e: crate::storage::DbError) -> Self {
+        ImportError::Op(e.into())
+    }
+}
+
+/// Imports a board's legacy register from a CSV file, in one transaction
+/// (rolled back for a dry run, or when the file has problems and bad rows
+/// are not to be skipped).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, kind = kind.as_str(), board = board.as_str(), bytes = bytes.as_ref().len()))]
+pub async fn import(
+    env: &crate::ops::Env,
+    who: &crate::ops::Acting,
+    kind: Kind,
+    board: BoardCode,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+    opts: Options,
+) -> Result<ImportReport, ImportError> {
+    let (actor, now) = (who.actor.clone(), env.clock.now());
+    env.db
+        .read(move |conn| {
+            let bytes = bytes.as_ref();
+            run(
+                conn,
+                &actor,
+                kind,
+                &board,
+                bytes,
+                opts,
+                now,
+                &mut |_, _, _| {},
+            )
+        })
+        .await
 }

@@ -91,3 +91,14 @@ impl OpError {
         }
     }
 }
+
+/// Whether the database answers (for the readiness probe).
+pub async fn ready(env: &Env) -> Result<(), OpError> {
+    use diesel::RunQueryDsl;
+    env.db
+        .read(|conn| {
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
+        .await
+}

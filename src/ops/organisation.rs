@@ -439,3 +439,14 @@ pub async fn change_own_password(
         .write(move |conn| set_password(conn, &actor, id, &password_hash, clock.now()))
         .await
 }
+
+/// The audit log, newest first.
+pub async fn audit_entries(
+    env: &Env,
+    filter: audit::AuditFilter,
+    limit: i64,
+) -> Result<Vec<crate::domain::audit::AuditEntry>, OpError> {
+    env.db
+        .read(move |conn| Ok(audit::list(conn, &filter, limit)?))
+        .await
+}

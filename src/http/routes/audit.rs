@@ -131,9 +131,7 @@ pub async fn list_audit(
         to,
         before_id: cursor,
     };
-    let items = state
-        .db(move |conn| Ok(audit::list(conn, &filter, limit)?))
-        .await?;
+    let items = crate::ops::organisation::audit_entries(&state.env, filter, limit).await?;
     Ok(web::Json(AuditList {
         next_cursor: next_cursor(&items, limit, |e| e.id.to_string()),
         items: items.into_iter().map(AuditEntryView::from).collect(),

@@ -1,7 +1,6 @@
 //! Liveness, readiness and metrics, for the operators and their monitors.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -34,14 +33,13 @@ pub async fn health() -> web::Json<Health> {
 )]
 #[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<Health>, ApiError> {
-    state
-        .db(|conn| {
-            diesel::sql_query("SELECT 1").execute(conn).map_err(|e| {
-                tracing::warn!(error = %e, "readiness check failed");
-                ApiError::Unavailable("The database does not answer.".to_owned())
-            })
-        })
-        .await?;
+    crate::ops::ready(&state.env).await.map_err(|e| match e {
+        crate::ops::OpError::Db(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            ApiError::Unavailable("The database does not answer.".to_owned())
+        }
+        other => ApiError::from(other),
+    })?;
     Ok(web::Json(Health {
         status: "ready".to_owned(),
     }))

@@ -108,12 +108,6 @@ pub async fn import_register(
         dry_run: q.dry_run.unwrap_or(false),
         skip_bad_rows: q.skip_bad_rows.unwrap_or(false),
     };
-    let actor = auth.actor();
-    let report = state
-        .db(move |conn| {
-            ops::run(conn, &actor, kind, &board, &body.0, opts, &mut |_, _, _| {})
-                .map_err(ApiError::from)
-        })
-        .await?;
+    let report = ops::import(&state.env, &auth.acting(), kind, board, body.0, opts).await?;
     Ok(HttpResponse::Ok().json(report))
 }
