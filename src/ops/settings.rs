@@ -110,7 +110,7 @@ pub async fn change_fleet(
     env.db
         .write(move |conn| {
             let before = fleet_settings(conn)?;
-            let mut policy = before.policy.clone();
+            let mut policy = before.policy;
             if let Some(v) = change.approval_over_hours {
                 policy.approval_over_hours = v;
             }

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::columns::{Id, Micros, Word};
 use super::schema::{blocks, bookings};
 use super::{DbConn, from_db_time, opt_uuid_of, stored, to_db_time, uuid_of};
-use crate::domain::fleet::block::Resource;
+use crate::domain::fleet::block::{Resource, ResourceKind};
 use crate::domain::fleet::booking::BookingStatus;
 use crate::domain::fleet::vehicle::VehicleCategory;
 use crate::domain::money::Total;
@@ -399,7 +399,7 @@ pub fn for_each_request<E: From<diesel::result::Error>>(
 /// walks every served request of the period instead.
 pub fn with_served_trips(
     conn: &mut DbConn,
-    vehicles: bool,
+    kind: ResourceKind,
     ids: &[Uuid],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -416,7 +416,7 @@ pub fn with_served_trips(
             .select(bookings::id)
             .limit(1)
             .into_boxed();
-        let q = if vehicles {
+        let q = if kind == ResourceKind::Vehicles {
             q.filter(bookings::vehicle_id.eq(id.to_string()))
         } else {
             q.filter(bookings::driver_id.eq(id.to_string()))
@@ -441,7 +441,7 @@ pub struct BlockSpan {
 /// after the cursor `(start, id)`.
 fn blocks_page(
     conn: &mut DbConn,
-    vehicles: bool,
+    kind: ResourceKind,
     only: Option<Uuid>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -460,7 +460,7 @@ fn blocks_page(
         .order((blocks::starts_at.asc(), blocks::id.asc()))
         .limit(PAGE)
         .into_boxed();
-    q = if vehicles {
+    q = if kind == ResourceKind::Vehicles {
         match only {
             Some(id) => q.filter(blocks::vehicle_id.eq(id.to_string())),
             None => q.filter(blocks::vehicle_id.is_not_null()),
@@ -514,7 +514,7 @@ fn blocks_page(
 /// of one resource when `only` is given, in start order, page by page.
 pub fn for_each_block<E: From<diesel::result::Error>>(
     conn: &mut DbConn,
-    vehicles: bool,
+    kind: ResourceKind,
     only: Option<Uuid>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -522,7 +522,7 @@ pub fn for_each_block<E: From<diesel::result::Error>>(
 ) -> Result<(), E> {
     let mut after = None;
     loop {
-        let page = blocks_page(conn, vehicles, only, from, to, after)?;
+        let page = blocks_page(conn, kind, only, from, to, after)?;
         let full = page.len() as i64 == PAGE;
         after = page
             .last()

@@ -26,8 +26,8 @@ use uuid::Uuid;
 use super::prepared::{Prepared, Value};
 use super::schema::occupancy;
 use super::{DbConn, to_db_time, uuid_of};
-use crate::domain::fleet::assignment::Pool;
 use crate::domain::fleet::block::Resource;
+use crate::domain::fleet::block::ResourceKind;
 use crate::domain::time_range::TimeRange;
 
 /// No hold lasts longer than a range may (92 days) plus the longest
@@ -314,7 +314,7 @@ pub const PROBE_BATCH: usize = 32;
 /// index, whatever the number of ids.
 pub fn free_among(
     conn: &mut DbConn,
-    pool: Pool,
+    kind: ResourceKind,
     ids: &[Uuid],
     window: &TimeRange,
 ) -> QueryResult<Vec<bool>> {
@@ -327,9 +327,9 @@ pub fn free_among(
     let Some(last) = ids.last() else {
         return Ok(Vec::new());
     };
-    let (table, column) = match pool {
-        Pool::Vehicles => ("vehicles", "vehicle_id"),
-        Pool::Drivers => ("drivers", "driver_id"),
+    let (table, column) = match kind {
+        ResourceKind::Vehicles => ("vehicles", "vehicle_id"),
+        ResourceKind::Drivers => ("drivers", "driver_id"),
     };
     // One prepared statement per size (4, 8, 16 or 32 ids): a short list
     // repeats its last id rather than binding 32.

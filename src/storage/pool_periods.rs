@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::schema::{driver_pool_periods as dp, vehicle_pool_periods as vp};
 use super::{DbConn, from_db_time, to_db_time, uuid_of};
-use crate::domain::fleet::block::Resource;
+use crate::domain::fleet::block::{Resource, ResourceKind};
 use crate::domain::utilisation::micros;
 use crate::domain::utilisation::pool::Stay;
 
@@ -79,13 +79,13 @@ pub fn keep(
 /// `[from, to)`, by resource, in start order.
 pub fn stays(
     conn: &mut DbConn,
-    vehicles: bool,
+    kind: ResourceKind,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> QueryResult<HashMap<Uuid, Vec<Stay>>> {
     let (from, to) = (to_db_time(from), to_db_time(to));
     type Row = (String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>);
-    let rows: Vec<Row> = if vehicles {
+    let rows: Vec<Row> = if kind == ResourceKind::Vehicles {
         vp::table
             .filter(vp::starts_at.lt(to))
             .filter(vp::ends_at.is_null().or(vp::ends_at.gt(from)))

@@ -7,6 +7,7 @@
 //! trip's last day; the one with the fewest hours booked in the trip's week
 //! first, to balance the drivers' load.
 
+use super::block::ResourceKind;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
@@ -105,13 +106,6 @@ pub fn plan(
         .collect()
 }
 
-/// The two lists [`plan_lazily`] asks about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pool {
-    Vehicles,
-    Drivers,
-}
-
 /// What [`plan_lazily`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LazyPlan {
@@ -141,7 +135,7 @@ pub fn plan_lazily<E>(
     need: &Need,
     want: usize,
     batch: usize,
-    mut free: impl FnMut(Pool, &[Uuid]) -> Result<Vec<bool>, E>,
+    mut free: impl FnMut(ResourceKind, &[Uuid]) -> Result<Vec<bool>, E>,
 ) -> Result<LazyPlan, E> {
     let batch = batch.max(1);
     let (fitting, ranked) = ranked(vehicles, drivers, need);
@@ -158,7 +152,7 @@ pub fn plan_lazily<E>(
         next += chunk.len();
         vehicle_batch = grow(vehicle_batch);
         let ids: Vec<Uuid> = chunk.iter().map(|v| v.id).collect();
-        let answers = free(Pool::Vehicles, &ids)?;
+        let answers = free(ResourceKind::Vehicles, &ids)?;
         for (vehicle, _) in chunk.iter().zip(answers).filter(|(_, f)| *f) {
             out.vehicle_free = true;
             let may_drive = |i: &usize| need.driver_fits(ranked[*i], vehicle.seats);
@@ -177,7 +171,7 @@ pub fn plan_lazily<E>(
                             .collect();
                         driver_batch = grow(driver_batch);
                         let ids: Vec<Uuid> = unknown.iter().map(|j| ranked[*j].id).collect();
-                        for (j, f) in unknown.into_iter().zip(free(Pool::Drivers, &ids)?) {
+                        for (j, f) in unknown.into_iter().zip(free(ResourceKind::Drivers, &ids)?) {
                             driver_free[j] = Some(f);
                         }
                     }
@@ -363,7 +357,7 @@ mod tests {
             d(4, LicenceClass::D1, 300),
             d(5, LicenceClass::D1, 60),
         ];
-        let mut asked: Vec<(Pool, Vec<u128>)> = Vec::new();
+        let mut asked: Vec<(ResourceKind, Vec<u128>)> = Vec::new();
         let busy = [Uuid::from_u128(105)];
         let found = plan_lazily(&vehicles, &drivers, &need(10, None), 4, 2, |pool, ids| {
             asked.push((pool, ids.iter().map(|i| i.as_u128()).collect()));
@@ -376,7 +370,10 @@ mod tests {
         // The sedan does not fit and no B holder was asked about.
         assert_eq!(
             asked,
-            [(Pool::Vehicles, vec![2]), (Pool::Drivers, vec![105, 104])]
+            [
+                (ResourceKind::Vehicles, vec![2]),
+                (ResourceKind::Drivers, vec![105, 104])
+            ]
         );
     }
 

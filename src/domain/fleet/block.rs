@@ -6,6 +6,13 @@ use uuid::Uuid;
 
 use crate::domain::time_range::TimeRange;
 
+/// The two halves of the pool, for what is counted the same way for both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceKind {
+    Vehicles,
+    Drivers,
+}
+
 /// A vehicle or a driver of the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Resource {

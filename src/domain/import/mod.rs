@@ -146,16 +146,6 @@ pub struct Parsed<T> {
     pub ignored_columns: Vec<String>,
 }
 
-impl<T> Parsed<T> {
-    /// Lines with at least one problem.
-    pub fn bad_rows(&self) -> usize {
-        let mut rows: Vec<usize> = self.problems.iter().map(|p| p.row).collect();
-        rows.sort_unstable();
-        rows.dedup();
-        rows.len()
-    }
-}
-
 /// The cells of one row, read through the header.
 pub struct Cells<'a> {
     row: usize,

@@ -189,11 +189,6 @@ impl WorkingCalendar {
         }
     }
 
-    /// The local date of an instant.
-    pub fn date_of(&self, t: DateTime<Utc>) -> NaiveDate {
-        t.with_timezone(&self.tz).date_naive()
-    }
-
     /// Local midnight to the next midnight, in microseconds.
     pub fn day_bounds(&self, date: NaiveDate) -> (i64, i64) {
         let next = date.succ_opt().unwrap_or(date);

@@ -119,7 +119,7 @@ fn search(
             need,
             SQLITE_PAIRS,
             occupancy::PROBE_BATCH,
-            |pool, ids| occupancy::free_among(conn, pool, ids, window),
+            |kind, ids| occupancy::free_among(conn, kind, ids, window),
         )?;
         return Ok(Proposal {
             plan: lazy.pairs,

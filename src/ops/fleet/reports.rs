@@ -10,6 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::domain::fleet::block::ResourceKind;
 use crate::domain::fleet::booking::BookingStatus;
 use crate::domain::fleet::driver::Driver;
 use crate::domain::fleet::vehicle::{Vehicle, VehicleCategory};
@@ -184,13 +185,13 @@ fn tally_pool<T>(
     ctx: &ReportContext,
     grid: &DayGrid,
     items: Vec<T>,
-    vehicles: bool,
+    kind: ResourceKind,
     id_of: impl Fn(&T) -> Uuid,
     on_day: &mut OnDay<'_, T>,
 ) -> Result<Vec<(T, Usage, u32, i64)>, OpError> {
     let (from, to) = ctx.window_instants();
     let everything = grid.bounds();
-    let stays = pool_periods::stays(conn, vehicles, from, to)?;
+    let stays = pool_periods::stays(conn, kind, from, to)?;
     let in_pool = |id: &Uuid| {
         stays
             .get(id)
@@ -202,7 +203,7 @@ fn tally_pool<T>(
         .map(&id_of)
         .filter(|id| in_pool(id).is_empty())
         .collect();
-    let working = fleet_reports::with_served_trips(conn, vehicles, &idle, from, to)?;
+    let working = fleet_reports::with_served_trips(conn, kind, &idle, from, to)?;
     let items: Vec<T> = items
         .into_iter()
         .filter(|i| !in_pool(&id_of(i)).is_empty() || working.contains(&id_of(i)))
@@ -213,7 +214,7 @@ fn tally_pool<T>(
         .map(|(i, it)| (id_of(it), i))
         .collect();
     let mut blocks: Vec<Vec<(i64, i64)>> = vec![Vec::new(); items.len()];
-    fleet_reports::for_each_block(conn, vehicles, None, from, to, |b| {
+    fleet_reports::for_each_block(conn, kind, None, from, to, |b| {
         if let Some(i) = index.get(&b.resource.id()) {
             blocks[*i].push((micros(b.starts_at), micros(b.ends_at)));
         }
@@ -252,7 +253,7 @@ fn tally_pool<T>(
     };
     let served = RequestFilter {
         served_only: true,
-        reads: if vehicles {
+        reads: if kind == ResourceKind::Vehicles {
             Reads::Vehicle
         } else {
             Reads::Driver
@@ -264,7 +265,10 @@ fn tally_pool<T>(
             close_day(&mut pool)?;
             day += 1;
         }
-        let id = if vehicles { r.vehicle_id } else { r.driver_id };
+        let id = match kind {
+            ResourceKind::Vehicles => r.vehicle_id,
+            ResourceKind::Drivers => r.driver_id,
+        };
         let Some(t) = id.and_then(|id| index.get(&id)).map(|i| &mut pool[*i]) else {
             return Ok(());
         };
@@ -401,7 +405,15 @@ pub fn vehicle_utilisation(
         }
     };
     let fleet: Vec<Arc<Vehicle>> = fleet.into_iter().map(Arc::new).collect();
-    let pool = tally_pool(conn, ctx, &grid, fleet, true, |v| v.id, &mut on_day)?;
+    let pool = tally_pool(
+        conn,
+        ctx,
+        &grid,
+        fleet,
+        ResourceKind::Vehicles,
+        |v| v.id,
+        &mut on_day,
+    )?;
     let mut by_board: BTreeMap<Uuid, UseTotals> = BTreeMap::new();
     for (v, u, trips, km) in pool {
         let totals = UseTotals {
@@ -461,7 +473,15 @@ pub fn driver_utilisation(
         Ok(())
     })?;
     let grid = DayGrid::new(&ctx.calendar, &ctx.period);
-    let pool = tally_pool(conn, ctx, &grid, staff, false, |d| d.id, &mut |_, _| Ok(()))?;
+    let pool = tally_pool(
+        conn,
+        ctx,
+        &grid,
+        staff,
+        ResourceKind::Drivers,
+        |d| d.id,
+        &mut |_, _| Ok(()),
+    )?;
     for (d, u, trips, km) in pool {
         sink(DriverLine {
             driver: d,
@@ -571,14 +591,14 @@ impl Peaks {
 /// instant: in the pool by its `stays`, and not in maintenance or on leave.
 fn available_per_bucket(
     conn: &mut DbConn,
-    vehicles: bool,
+    kind: ResourceKind,
     stays: &HashMap<Uuid, Vec<pool::Stay>>,
     mut members: HashMap<Uuid, Vec<(i64, i64)>>,
     bounds: &[i64],
 ) -> Result<Vec<u32>, OpError> {
     let (start, end) = (bounds[0], bounds[bounds.len() - 1]);
     let (from, to) = (instant(start), instant(end));
-    fleet_reports::for_each_block(conn, vehicles, None, from, to, |b| {
+    fleet_reports::for_each_block(conn, kind, None, from, to, |b| {
         if let Some(spans) = members.get_mut(&b.resource.id()) {
             spans.push((micros(b.starts_at), micros(b.ends_at)));
         }
@@ -609,7 +629,7 @@ pub fn pool_balance(
     let bounds = buckets::bounds(&ctx.calendar, &ctx.period, size);
     let n = bounds.len() - 1;
     let (from, to) = ctx.window_instants();
-    let vehicle_stays = pool_periods::stays(conn, true, from, to)?;
+    let vehicle_stays = pool_periods::stays(conn, ResourceKind::Vehicles, from, to)?;
     let categoriser = Categoriser::load(conn, &vehicle_stays)?;
 
     // Capacity: in each bucket, the fewest vehicles (drivers) in the pool
@@ -631,10 +651,11 @@ pub fn pool_balance(
             },
         )?,
     }
-    let vehicles = available_per_bucket(conn, true, &vehicle_stays, fleet, &bounds)?;
-    let driver_stays = pool_periods::stays(conn, false, from, to)?;
+    let vehicles =
+        available_per_bucket(conn, ResourceKind::Vehicles, &vehicle_stays, fleet, &bounds)?;
+    let driver_stays = pool_periods::stays(conn, ResourceKind::Drivers, from, to)?;
     let staff = driver_stays.keys().map(|id| (*id, Vec::new())).collect();
-    let drivers = available_per_bucket(conn, false, &driver_stays, staff, &bounds)?;
+    let drivers = available_per_bucket(conn, ResourceKind::Drivers, &driver_stays, staff, &bounds)?;
 
     // Demand.
     let mut demand = Peaks::new(&bounds);
@@ -749,8 +770,8 @@ pub fn fleet_sizing(
     // The pool at an instant: the vehicles' categories, and everyone's
     // stays from the period's start (or now, if earlier) to its end.
     let (from, to) = ctx.window_instants();
-    let vehicle_stays = pool_periods::stays(conn, true, from.min(ctx.now), to)?;
-    let driver_stays = pool_periods::stays(conn, false, from.min(ctx.now), to)?;
+    let vehicle_stays = pool_periods::stays(conn, ResourceKind::Vehicles, from.min(ctx.now), to)?;
+    let driver_stays = pool_periods::stays(conn, ResourceKind::Drivers, from.min(ctx.now), to)?;
     let categoriser = Categoriser::load(conn, &vehicle_stays)?;
     let mut fleet: Vec<(VehicleCategory, &[pool::Stay])> = Vec::new();
     for_each_vehicle(conn, &Default::default(), |_, v| {
@@ -921,7 +942,7 @@ pub fn board_usage(
     let in_pool = |stays: &HashMap<Uuid, Vec<pool::Stay>>, id: &Uuid| {
         stays.get(id).is_some_and(|s| pool::in_pool_at(s, last))
     };
-    let vehicle_stays = pool_periods::stays(conn, true, t, instant(last + 1))?;
+    let vehicle_stays = pool_periods::stays(conn, ResourceKind::Vehicles, t, instant(last + 1))?;
     for_each_vehicle(
         conn,
         &vehicles::VehicleFilter {
@@ -937,7 +958,7 @@ pub fn board_usage(
             Ok(())
         },
     )?;
-    let driver_stays = pool_periods::stays(conn, false, t, instant(last + 1))?;
+    let driver_stays = pool_periods::stays(conn, ResourceKind::Drivers, t, instant(last + 1))?;
     for_each_driver(
         conn,
         &drivers::DriverFilter {

@@ -221,19 +221,6 @@ pub fn find(conn: &mut DbConn, id: Uuid) -> QueryResult<Option<StoredEntry>> {
     Ok(assemble(conn, rows)?.pop())
 }
 
-/// The entry posted for a trip or an expense claim.
-pub fn find_by_source(conn: &mut DbConn, source: Source, id: Uuid) -> QueryResult<Option<Uuid>> {
-    journal_entries::table
-        .filter(journal_entries::source.eq(source.as_str()))
-        .filter(journal_entries::source_id.eq(id.to_string()))
-        .select(journal_entries::id)
-        .first::<String>(conn)
-        .optional()?
-        .as_deref()
-        .map(uuid_of)
-        .transpose()
-}
-
 #[derive(Debug, Default, Clone)]
 pub struct EntryFilter {
     pub from: Option<NaiveDate>,
