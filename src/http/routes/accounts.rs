@@ -13,9 +13,7 @@ use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{AnyRole, Auth, FinanceDesk};
 use crate::http::state::AppState;
-use crate::ops::ledger::{LedgerContext, chart};
-use crate::storage::ledger::{accounts, budget_lines};
-use crate::storage::write_tx;
+use crate::ops::ledger::chart::{self as ops, BudgetLineChange, NewAccount, NewBudgetLine};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccountView {
@@ -56,7 +54,7 @@ pub async fn list_accounts(
     _auth: Auth<AnyRole>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<AccountList>, ApiError> {
-    let items = state.db(|conn| Ok(accounts::list(conn)?)).await?;
+    let items = ops::accounts(&state.env).await?;
     Ok(web::Json(AccountList {
         items: items.iter().map(AccountView::from).collect(),
     }))
@@ -92,35 +90,29 @@ pub async fn create_account(
     state: web::Data<AppState>,
     body: Json<CreateAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let code = errors.check("code", AccountCode::parse(&b.code));
-    let name = errors.check("name", text::bounded("Name", &b.name, 1, 200));
-    let kind = errors.check("kind", AccountKind::parse(&b.kind));
-    let (Some(code), Some(name), Some(kind)) = (code, name, kind) else {
-        return Err(errors.into());
-    };
-    let account = Account {
-        id: Uuid::now_v7(),
-        code,
-        name,
-        kind,
-        reconcilable: b.reconcilable.unwrap_or(false),
-        active: true,
-    };
-    let actor = auth.actor();
-    let account = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                Ok(chart::create_account(conn, &actor, account, &ctx)?)
-            })
-        })
-        .await?;
+    let new = body.into_inner().parse()?;
+    let account = ops::add_account(&state.env, &auth.acting(), new).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/accounts/{}", account.id)))
         .json(AccountView::from(&account)))
+}
+
+impl CreateAccount {
+    fn parse(self) -> Result<NewAccount, ApiError> {
+        let mut errors = FieldErrors::new();
+        let code = errors.check("code", AccountCode::parse(&self.code));
+        let name = errors.check("name", text::bounded("Name", &self.name, 1, 200));
+        let kind = errors.check("kind", AccountKind::parse(&self.kind));
+        let (Some(code), Some(name), Some(kind)) = (code, name, kind) else {
+            return Err(errors.into());
+        };
+        Ok(NewAccount {
+            code,
+            name,
+            kind,
+            reconcilable: self.reconcilable.unwrap_or(false),
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -159,7 +151,7 @@ pub async fn list_budget_lines(
     _auth: Auth<AnyRole>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<BudgetLineList>, ApiError> {
-    let items = state.db(|conn| Ok(budget_lines::list(conn)?)).await?;
+    let items = ops::budget_lines(&state.env).await?;
     Ok(web::Json(BudgetLineList {
         items: items.iter().map(BudgetLineView::from).collect(),
     }))
@@ -193,37 +185,31 @@ pub async fn create_budget_line(
     state: web::Data<AppState>,
     body: Json<CreateBudgetLine>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let code = errors.check("code", BudgetLineCode::parse(&b.code));
-    let name = errors.check("name", text::bounded("Name", &b.name, 1, 200));
-    let control = errors.check("control", Control::parse(&b.control));
-    let (Some(code), Some(name), Some(control)) = (code, name, control) else {
-        return Err(errors.into());
-    };
-    let line = BudgetLine {
-        id: Uuid::now_v7(),
-        code,
-        name,
-        control,
-        active: true,
-    };
-    let actor = auth.actor();
-    let line = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                Ok(chart::create_budget_line(conn, &actor, line, &ctx)?)
-            })
-        })
-        .await?;
+    let new = body.into_inner().parse()?;
+    let line = ops::add_budget_line(&state.env, &auth.acting(), new).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
             format!("/api/v1/budget-lines/{}", line.id),
         ))
         .json(BudgetLineView::from(&line)))
+}
+
+impl CreateBudgetLine {
+    fn parse(self) -> Result<NewBudgetLine, ApiError> {
+        let mut errors = FieldErrors::new();
+        let code = errors.check("code", BudgetLineCode::parse(&self.code));
+        let name = errors.check("name", text::bounded("Name", &self.name, 1, 200));
+        let control = errors.check("control", Control::parse(&self.control));
+        let (Some(code), Some(name), Some(control)) = (code, name, control) else {
+            return Err(errors.into());
+        };
+        Ok(NewBudgetLine {
+            code,
+            name,
+            control,
+        })
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -260,40 +246,28 @@ pub async fn update_budget_line(
     id: web::Path<Uuid>,
     body: Json<UpdateBudgetLine>,
 ) -> Result<web::Json<BudgetLineView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let name = errors.check_opt(
-        "name",
-        b.name.as_deref().map(|n| text::bounded("Name", n, 1, 200)),
-    );
-    let control = errors.check_opt("control", b.control.as_deref().map(Control::parse));
-    let (Some(name), Some(control)) = (name, control) else {
-        return Err(errors.into());
-    };
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let line = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let before = budget_lines::find(conn, id)?
-                    .ok_or_else(|| ApiError::not_found("budget line"))?;
-                let mut after = before.clone();
-                if let Some(n) = name {
-                    after.name = n;
-                }
-                if let Some(c) = control {
-                    after.control = c;
-                }
-                if let Some(a) = b.active {
-                    after.active = a;
-                }
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                Ok(chart::update_budget_line(
-                    conn, &actor, &before, after, &ctx,
-                )?)
-            })
-        })
-        .await?;
+    let change = body.into_inner().parse()?;
+    let line = ops::change_budget_line(&state.env, &auth.acting(), id.into_inner(), change).await?;
     Ok(web::Json(BudgetLineView::from(&line)))
+}
+
+impl UpdateBudgetLine {
+    fn parse(self) -> Result<BudgetLineChange, ApiError> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check_opt(
+            "name",
+            self.name
+                .as_deref()
+                .map(|n| text::bounded("Name", n, 1, 200)),
+        );
+        let control = errors.check_opt("control", self.control.as_deref().map(Control::parse));
+        let (Some(name), Some(control)) = (name, control) else {
+            return Err(errors.into());
+        };
+        Ok(BudgetLineChange {
+            name,
+            control,
+            active: self.active,
+        })
+    }
 }

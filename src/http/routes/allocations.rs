@@ -15,10 +15,10 @@ use crate::http::extract::Json;
 use crate::http::guard::{Auth, BudgetReaders, FinanceDesk};
 use crate::http::routes::next_cursor;
 use crate::http::state::AppState;
-use crate::ops::ledger::{LedgerContext, chart};
-use crate::storage::ledger::allocations::{self, Allocation, AllocationFilter};
-use crate::storage::ledger::budget_lines;
-use crate::storage::{DbConn, write_tx};
+use crate::ops::ledger::budget;
+use crate::ops::ledger::chart::{self as ops, AllocationChange, AllocationSearch};
+use crate::storage::DbConn;
+use crate::storage::ledger::allocations::Allocation;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AllocationView {
@@ -70,26 +70,15 @@ pub struct AllocationQuery {
     pub cursor: Option<String>,
 }
 
-/// Resolves a budget line code, or says which field is wrong.
+/// Resolves a budget line code, or says which field is wrong (for reports
+/// that filter by budget line).
 pub(crate) fn line_id_of(
     conn: &mut DbConn,
     field: &str,
     code: &BudgetLineCode,
 ) -> Result<Uuid, ApiError> {
-    budget_lines::find_by_code(conn, code)?
-        .map(|l| l.id)
-        .ok_or_else(|| {
-            ApiError::validation(
-                field,
-                ParseError::new(
-                    "budget_line_unknown",
-                    format!(
-                        "There is no budget line {}; see GET /api/v1/budget-lines.",
-                        code.as_str()
-                    ),
-                ),
-            )
-        })
+    budget::line_id(conn, code)?
+        .ok_or_else(|| ApiError::validation(field, budget::unknown_line(code)))
 }
 
 /// Allocation entries (every increase and decrease, with its reason).
@@ -107,64 +96,44 @@ pub async fn list_allocations(
     state: web::Data<AppState>,
     query: web::Query<AllocationQuery>,
 ) -> Result<web::Json<AllocationList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let year = errors.check_opt("fiscal_year", q.fiscal_year.map(FiscalYear::new));
-    let line = errors.check_opt(
-        "budget_line",
-        q.budget_line.as_deref().map(BudgetLineCode::parse),
-    );
-    let after = errors.check_opt(
-        "cursor",
-        q.cursor.as_deref().map(|c| {
-            Uuid::parse_str(c).map_err(|_| {
-                ParseError::new("invalid_cursor", "Pass back next_cursor as it was given.")
-            })
-        }),
-    );
-    let (Some(limit), Some(fiscal_year), Some(line), Some(after)) = (limit, year, line, after)
-    else {
-        return Err(errors.into());
-    };
-    let scope = auth.principal.board_scope();
-    let board_id = match scope {
-        crate::domain::access::BoardScope::All => q.board_id,
-        crate::domain::access::BoardScope::Only(own) => {
-            if q.board_id.is_some_and(|b| b != own) {
-                return Ok(web::Json(AllocationList {
-                    items: vec![],
-                    next_cursor: None,
-                }));
-            }
-            Some(own)
-        }
-        crate::domain::access::BoardScope::None => {
-            return Ok(web::Json(AllocationList {
-                items: vec![],
-                next_cursor: None,
-            }));
-        }
-    };
-    let limit = limit.get();
-    let items = state
-        .db(move |conn| {
-            let budget_line_id = line
-                .map(|c| line_id_of(conn, "budget_line", &c))
-                .transpose()?;
-            let filter = AllocationFilter {
-                fiscal_year,
-                board_id,
-                budget_line_id,
-                after,
-            };
-            Ok(allocations::list(conn, &filter, limit)?)
-        })
-        .await?;
+    let (search, limit) = query.into_inner().parse()?;
+    let items = ops::allocations(&state.env, &auth.acting(), search, limit).await?;
     Ok(web::Json(AllocationList {
         next_cursor: next_cursor(&items, limit, |a| a.id.to_string()),
         items: items.iter().map(AllocationView::from).collect(),
     }))
+}
+
+impl AllocationQuery {
+    fn parse(self) -> Result<(AllocationSearch, i64), ApiError> {
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(self.limit));
+        let year = errors.check_opt("fiscal_year", self.fiscal_year.map(FiscalYear::new));
+        let line = errors.check_opt(
+            "budget_line",
+            self.budget_line.as_deref().map(BudgetLineCode::parse),
+        );
+        let after = errors.check_opt(
+            "cursor",
+            self.cursor.as_deref().map(|c| {
+                Uuid::parse_str(c).map_err(|_| {
+                    ParseError::new("invalid_cursor", "Pass back next_cursor as it was given.")
+                })
+            }),
+        );
+        let (Some(limit), Some(fiscal_year), Some(budget_line), Some(after)) =
+            (limit, year, line, after)
+        else {
+            return Err(errors.into());
+        };
+        let search = AllocationSearch {
+            fiscal_year,
+            board_id: self.board_id,
+            budget_line,
+            after,
+        };
+        Ok((search, limit.get()))
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -199,37 +168,29 @@ pub async fn create_allocation(
     state: web::Data<AppState>,
     body: Json<CreateAllocation>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let year = errors.check("fiscal_year", FiscalYear::new(b.fiscal_year));
-    let line = errors.check("budget_line", BudgetLineCode::parse(&b.budget_line));
-    let amount = errors.check("amount", Money::parse(&b.amount));
-    let reason = errors.check("reason", text::bounded("Reason", &b.reason, 1, 500));
-    let (Some(fiscal_year), Some(line), Some(amount), Some(reason)) = (year, line, amount, reason)
-    else {
-        return Err(errors.into());
-    };
-    let actor = auth.actor();
-    let a = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let budget_line_id = line_id_of(conn, "budget_line", &line)?;
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                Ok(chart::allocate(
-                    conn,
-                    &actor,
-                    chart::NewAllocation {
-                        fiscal_year,
-                        board_id: b.board_id,
-                        budget_line_id,
-                        amount,
-                        reason,
-                    },
-                    &ctx,
-                )?)
-            })
-        })
-        .await?;
+    let change = body.into_inner().parse()?;
+    let a = ops::change_allocation(&state.env, &auth.acting(), change).await?;
     Ok(HttpResponse::Created().json(AllocationView::from(&a)))
+}
+
+impl CreateAllocation {
+    fn parse(self) -> Result<AllocationChange, ApiError> {
+        let mut errors = FieldErrors::new();
+        let year = errors.check("fiscal_year", FiscalYear::new(self.fiscal_year));
+        let line = errors.check("budget_line", BudgetLineCode::parse(&self.budget_line));
+        let amount = errors.check("amount", Money::parse(&self.amount));
+        let reason = errors.check("reason", text::bounded("Reason", &self.reason, 1, 500));
+        let (Some(fiscal_year), Some(budget_line), Some(amount), Some(reason)) =
+            (year, line, amount, reason)
+        else {
+            return Err(errors.into());
+        };
+        Ok(AllocationChange {
+            fiscal_year,
+            board_id: self.board_id,
+            budget_line,
+            amount,
+            reason,
+        })
+    }
 }

@@ -2,8 +2,6 @@
 //! any board), checked against the spending norms, approved (posted to the
 //! journal) or rejected by finance.
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
@@ -11,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::access::BoardScope;
+use crate::domain::access::{Filing, Principal};
 use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::expense::{ExpenseStatus, MAX_LINES};
 use crate::domain::ledger::journal::positive_amount;
@@ -24,12 +22,9 @@ use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{Auth, Claimants, ExpenseReaders, FinanceDesk};
 use crate::http::state::AppState;
-use crate::ops::ledger::LedgerContext;
 use crate::ops::ledger::budget::BudgetShortfall;
-use crate::ops::ledger::expenses::{self as ops, NewClaim, NewLine};
-use crate::storage::ledger::budget_lines;
-use crate::storage::ledger::expenses::{self as store, Expense, ExpenseFilter};
-use crate::storage::{DbConn, write_tx};
+use crate::ops::ledger::expenses::{self as ops, Claim, NewClaim, NewLine};
+use crate::storage::ledger::expenses::{Expense, ExpenseFilter};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExpenseLineView {
@@ -87,14 +82,11 @@ pub struct ExpenseView {
     pub budget_warnings: Vec<BudgetShortfall>,
 }
 
-fn line_codes(conn: &mut DbConn) -> Result<HashMap<Uuid, String>, ApiError> {
-    Ok(budget_lines::list(conn)?
-        .into_iter()
-        .map(|l| (l.id, l.code.as_str().to_owned()))
-        .collect())
-}
-
-fn view(e: &Expense, codes: &HashMap<Uuid, String>, warnings: Vec<BudgetShortfall>) -> ExpenseView {
+fn view(
+    e: &Expense,
+    codes: &std::collections::HashMap<Uuid, String>,
+    warnings: Vec<BudgetShortfall>,
+) -> ExpenseView {
     ExpenseView {
         id: e.id,
         board_id: e.board_id,
@@ -130,6 +122,11 @@ fn view(e: &Expense, codes: &HashMap<Uuid, String>, warnings: Vec<BudgetShortfal
             .collect(),
         budget_warnings: warnings,
     }
+}
+
+/// The view of the one claim an operation returned.
+fn one(c: Claim) -> ExpenseView {
+    view(&c.expense, &c.budget_lines, c.warnings)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -181,42 +178,38 @@ pub async fn list_expenses(
     state: web::Data<AppState>,
     query: web::Query<ExpenseQuery>,
 ) -> Result<web::Json<ExpenseList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let status = errors.check_opt("status", q.status.as_deref().map(ExpenseStatus::parse));
-    let after = errors.check_opt("cursor", q.cursor.as_deref().map(parse_cursor));
-    let (Some(limit), Some(status), Some(after)) = (limit, status, after) else {
-        return Err(errors.into());
-    };
-    let empty = || {
-        Ok(web::Json(ExpenseList {
-            items: vec![],
-            next_cursor: None,
-        }))
-    };
-    let board_id = match auth.principal.board_scope() {
-        BoardScope::All => q.board_id,
-        BoardScope::Only(own) if q.board_id.is_none_or(|b| b == own) => Some(own),
-        BoardScope::Only(_) | BoardScope::None => return empty(),
-    };
-    let limit = limit.get();
-    let filter = ExpenseFilter {
-        status,
-        board_id,
-        from: q.from,
-        to: q.to,
-        after,
-    };
-    let (items, codes) = state
-        .db(move |conn| Ok((store::list(conn, &filter, limit)?, line_codes(conn)?)))
-        .await?;
+    let (filter, limit) = query.into_inner().parse()?;
+    let listed = ops::list(&state.env, &auth.acting(), filter, limit).await?;
     Ok(web::Json(ExpenseList {
-        next_cursor: crate::http::routes::next_cursor(&items, limit, |e| {
+        next_cursor: crate::http::routes::next_cursor(&listed.expenses, limit, |e| {
             format!("{}_{}", e.date, e.id)
         }),
-        items: items.iter().map(|e| view(e, &codes, vec![])).collect(),
+        items: listed
+            .expenses
+            .iter()
+            .map(|e| view(e, &listed.budget_lines, vec![]))
+            .collect(),
     }))
+}
+
+impl ExpenseQuery {
+    fn parse(self) -> Result<(ExpenseFilter, i64), ApiError> {
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(self.limit));
+        let status = errors.check_opt("status", self.status.as_deref().map(ExpenseStatus::parse));
+        let after = errors.check_opt("cursor", self.cursor.as_deref().map(parse_cursor));
+        let (Some(limit), Some(status), Some(after)) = (limit, status, after) else {
+            return Err(errors.into());
+        };
+        let filter = ExpenseFilter {
+            status,
+            board_id: self.board_id,
+            from: self.from,
+            to: self.to,
+            after,
+        };
+        Ok((filter, limit.get()))
+    }
 }
 
 /// One claim with its lines: claimed, allowed and whether each is over its
@@ -236,17 +229,8 @@ pub async fn get_expense(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ExpenseView>, ApiError> {
-    let id = id.into_inner();
-    let scope = auth.principal.board_scope();
-    let v = state
-        .db(move |conn| {
-            let e = store::find(conn, id)?
-                .filter(|e| scope.allows(Some(e.board_id)))
-                .ok_or_else(|| ApiError::not_found("expense claim"))?;
-            Ok(view(&e, &line_codes(conn)?, vec![]))
-        })
-        .await?;
-    Ok(web::Json(v))
+    let claim = ops::get(&state.env, &auth.acting(), id.into_inner()).await?;
+    Ok(web::Json(one(claim)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -305,115 +289,96 @@ pub async fn create_expense(
     state: web::Data<AppState>,
     body: Json<CreateExpense>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    if b.override_reason.is_some() && auth.principal.role != Role::Manager {
-        return Err(ApiError::Forbidden(
-            "Only a manager may override a spending norm. Leave override_reason out, and bring lines above their norm to a manager."
-                .to_owned(),
-        ));
-    }
-    let mut errors = FieldErrors::new();
-    let board_id = match (auth.principal.role, auth.principal.board_id, b.board_id) {
-        (Role::Clerk, Some(own), None) => Some(own),
-        (Role::Clerk, Some(own), Some(asked)) if asked == own => Some(own),
-        (Role::Clerk, _, _) => {
-            errors.push(
-                "board_id",
-                ParseError::new(
-                    "not_your_board",
-                    "A clerk files claims for their own board only; leave board_id out.",
-                ),
-            );
-            None
-        }
-        (_, _, Some(asked)) => Some(asked),
-        (_, _, None) => {
-            errors.push(
-                "board_id",
-                ParseError::new("required", "Say which board the money was spent for."),
-            );
-            None
-        }
-    };
-    let budget_line = errors.check("budget_line", BudgetLineCode::parse(&b.budget_line));
-    let description = errors.check(
-        "description",
-        text::bounded("Description", &b.description, 1, 500),
-    );
-    let override_reason = errors.check_opt(
-        "override_reason",
-        b.override_reason
-            .as_deref()
-            .map(|r| text::bounded("Override reason", r, 1, 500)),
-    );
-    if b.lines.is_empty() || b.lines.len() > MAX_LINES {
-        errors.push(
-            "lines",
-            ParseError::new(
-                "claim_line_count",
-                format!(
-                    "A claim has at least 1 and at most {MAX_LINES} lines; this one has {}.",
-                    b.lines.len()
-                ),
-            ),
-        );
-    }
-    let mut lines = Vec::with_capacity(b.lines.len().min(MAX_LINES));
-    for (i, l) in b.lines.iter().take(MAX_LINES).enumerate() {
-        let norm = errors.check(&format!("lines[{i}].norm"), NormCode::parse(&l.norm));
-        let quantity = errors.check(
-            &format!("lines[{i}].quantity"),
-            Quantity::parse(&l.quantity),
-        );
-        let unit_amount = errors.check(
-            &format!("lines[{i}].unit_amount"),
-            positive_amount(&l.unit_amount),
-        );
-        let description = errors.check_opt(
-            &format!("lines[{i}].description"),
-            l.description
-                .as_deref()
-                .map(|d| text::bounded("Description", d, 1, 200)),
-        );
-        if let (Some(norm), Some(quantity), Some(unit_amount), Some(description)) =
-            (norm, quantity, unit_amount, description)
-        {
-            lines.push(NewLine {
-                norm,
-                quantity,
-                unit_amount,
-                description,
-            });
-        }
-    }
-    let (Some(board_id), Some(budget_line), Some(description), Some(override_reason)) =
-        (board_id, budget_line, description, override_reason)
-    else {
-        return Err(errors.into());
-    };
-    errors.finish()?;
-    let claim = NewClaim {
-        board_id,
-        budget_line,
-        date: b.date,
-        description,
-        lines,
-        override_reason,
-    };
-    let actor = auth.actor();
-    let (e, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let e = ops::submit(conn, &actor, claim, &ctx)?;
-                Ok((e, line_codes(conn)?))
-            })
-        })
-        .await?;
+    let claim = body.into_inner().parse(&auth.principal)?;
+    let claim = ops::file(&state.env, &auth.acting(), claim).await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/expenses/{}", e.id)))
-        .json(view(&e, &codes, vec![])))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/expenses/{}", claim.expense.id),
+        ))
+        .json(one(claim)))
+}
+
+impl CreateExpense {
+    fn parse(self, principal: &Principal) -> Result<NewClaim, ApiError> {
+        let b = self;
+        if b.override_reason.is_some() && principal.role != Role::Manager {
+            return Err(ApiError::Forbidden(
+                "Only a manager may override a spending norm. Leave override_reason out, and bring lines above their norm to a manager."
+                    .to_owned(),
+            ));
+        }
+        let mut errors = FieldErrors::new();
+        let board_id = errors.check(
+            "board_id",
+            principal.filing_board(b.board_id, Filing::Expense),
+        );
+        let budget_line = errors.check("budget_line", BudgetLineCode::parse(&b.budget_line));
+        let description = errors.check(
+            "description",
+            text::bounded("Description", &b.description, 1, 500),
+        );
+        let override_reason = errors.check_opt(
+            "override_reason",
+            b.override_reason
+                .as_deref()
+                .map(|r| text::bounded("Override reason", r, 1, 500)),
+        );
+        if b.lines.is_empty() || b.lines.len() > MAX_LINES {
+            errors.push(
+                "lines",
+                ParseError::new(
+                    "claim_line_count",
+                    format!(
+                        "A claim has at least 1 and at most {MAX_LINES} lines; this one has {}.",
+                        b.lines.len()
+                    ),
+                ),
+            );
+        }
+        let mut lines = Vec::with_capacity(b.lines.len().min(MAX_LINES));
+        for (i, l) in b.lines.iter().take(MAX_LINES).enumerate() {
+            let norm = errors.check(&format!("lines[{i}].norm"), NormCode::parse(&l.norm));
+            let quantity = errors.check(
+                &format!("lines[{i}].quantity"),
+                Quantity::parse(&l.quantity),
+            );
+            let unit_amount = errors.check(
+                &format!("lines[{i}].unit_amount"),
+                positive_amount(&l.unit_amount),
+            );
+            let description = errors.check_opt(
+                &format!("lines[{i}].description"),
+                l.description
+                    .as_deref()
+                    .map(|d| text::bounded("Description", d, 1, 200)),
+            );
+            if let (Some(norm), Some(quantity), Some(unit_amount), Some(description)) =
+                (norm, quantity, unit_amount, description)
+            {
+                lines.push(NewLine {
+                    norm,
+                    quantity,
+                    unit_amount,
+                    description,
+                });
+            }
+        }
+        let (Some(board_id), Some(budget_line), Some(description), Some(override_reason)) =
+            (board_id, budget_line, description, override_reason)
+        else {
+            return Err(errors.into());
+        };
+        errors.finish()?;
+        Ok(NewClaim {
+            board_id,
+            budget_line,
+            date: b.date,
+            description,
+            lines,
+            override_reason,
+        })
+    }
 }
 
 /// Approve a submitted claim (finance): its total is checked against the
@@ -437,19 +402,8 @@ pub async fn approve_expense(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ExpenseView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (e, warnings, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (e, _entry, warnings) = ops::approve(conn, &actor, id, &ctx)?;
-                Ok((e, warnings, line_codes(conn)?))
-            })
-        })
-        .await?;
-    Ok(web::Json(view(&e, &codes, warnings)))
+    let claim = ops::approve_claim(&state.env, &auth.acting(), id.into_inner()).await?;
+    Ok(web::Json(one(claim)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -479,19 +433,8 @@ pub async fn reject_expense(
     id: web::Path<Uuid>,
     body: Json<RejectExpense>,
 ) -> Result<web::Json<ExpenseView>, ApiError> {
-    let clock = state.env.clock.clone();
     let reason = text::bounded("Reason", &body.into_inner().reason, 1, 500)
         .map_err(|e| ApiError::validation("reason", e))?;
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (e, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let e = ops::reject(conn, &actor, id, &reason, &ctx)?;
-                Ok((e, line_codes(conn)?))
-            })
-        })
-        .await?;
-    Ok(web::Json(view(&e, &codes, vec![])))
+    let claim = ops::reject_claim(&state.env, &auth.acting(), id.into_inner(), reason).await?;
+    Ok(web::Json(one(claim)))
 }

@@ -1,8 +1,6 @@
 //! The journal: post balanced entries, reverse them, read them; and close
 //! a month.
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
@@ -12,7 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::ledger::account::AccountCode;
 use crate::domain::ledger::budget_line::BudgetLineCode;
-use crate::domain::ledger::journal::{BalancedLines, Posting, Side, Source, positive_amount};
+use crate::domain::ledger::journal::{BalancedLines, Side, Source, positive_amount};
 use crate::domain::ledger::period::Period;
 use crate::domain::money::Money;
 use crate::domain::page::PageLimit;
@@ -20,13 +18,10 @@ use crate::domain::{ParseError, text};
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{Auth, FinanceDesk, LedgerReaders};
-use crate::http::routes::allocations::line_id_of;
 use crate::http::state::AppState;
-use crate::ops::ledger::budget::{BudgetShortfall, Enforcement};
-use crate::ops::ledger::{LedgerContext, journal};
-use crate::storage::ledger::journal::{self as store, EntryFilter, StoredEntry};
-use crate::storage::ledger::{accounts, budget_lines, periods};
-use crate::storage::{DbConn, write_tx};
+use crate::ops::ledger::budget::BudgetShortfall;
+use crate::ops::ledger::journal::{self as ops, Codes, ManualEntry, ManualLine, Shown};
+use crate::storage::ledger::journal::{EntryFilter, StoredEntry};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JournalLineView {
@@ -73,73 +68,63 @@ pub struct JournalEntryView {
     pub budget_warnings: Vec<BudgetShortfall>,
 }
 
-/// Codes of accounts and budget lines, for views.
-pub(crate) struct Codes {
-    accounts: HashMap<Uuid, String>,
-    lines: HashMap<Uuid, String>,
-}
-
-impl Codes {
-    pub(crate) fn load(conn: &mut DbConn) -> Result<Self, ApiError> {
-        Ok(Self {
-            accounts: accounts::list(conn)?
-                .into_iter()
-                .map(|a| (a.id, a.code.as_str().to_owned()))
-                .collect(),
-            lines: budget_lines::list(conn)?
-                .into_iter()
-                .map(|l| (l.id, l.code.as_str().to_owned()))
-                .collect(),
-        })
-    }
-
-    pub(crate) fn view(&self, e: &StoredEntry, warnings: Vec<BudgetShortfall>) -> JournalEntryView {
-        let total = e
+/// An entry as shown, its accounts and budget lines by code.
+fn view(e: &StoredEntry, codes: &Codes, warnings: Vec<BudgetShortfall>) -> JournalEntryView {
+    let total = e
+        .lines
+        .iter()
+        .filter(|l| l.side == Side::Debit)
+        .fold(Money::ZERO, |acc, l| {
+            acc.checked_add(l.amount).unwrap_or(acc)
+        });
+    JournalEntryView {
+        id: e.id,
+        date: e.date,
+        period: Period::of(e.date).to_string(),
+        description: e.description.clone(),
+        reference: e.reference.clone(),
+        source: e.source.as_str().to_owned(),
+        source_id: e.source_id,
+        reverses_id: e.reverses_id,
+        reversed_by: e.reversed_by,
+        total,
+        lines: e
             .lines
             .iter()
-            .filter(|l| l.side == Side::Debit)
-            .fold(Money::ZERO, |acc, l| {
-                acc.checked_add(l.amount).unwrap_or(acc)
-            });
-        JournalEntryView {
-            id: e.id,
-            date: e.date,
-            period: Period::of(e.date).to_string(),
-            description: e.description.clone(),
-            reference: e.reference.clone(),
-            source: e.source.as_str().to_owned(),
-            source_id: e.source_id,
-            reverses_id: e.reverses_id,
-            reversed_by: e.reversed_by,
-            total,
-            lines: e
-                .lines
-                .iter()
-                .map(|l| JournalLineView {
-                    line_no: l.line_no,
-                    account_id: l.account_id,
-                    account: self
-                        .accounts
-                        .get(&l.account_id)
-                        .cloned()
-                        .unwrap_or_default(),
-                    board_id: l.board_id,
-                    budget_line_id: l.budget_line_id,
-                    budget_line: self
-                        .lines
-                        .get(&l.budget_line_id)
-                        .cloned()
-                        .unwrap_or_default(),
-                    side: l.side.as_str().to_owned(),
-                    amount: l.amount,
-                    memo: l.memo.clone(),
-                })
-                .collect(),
-            created_by: e.created_by,
-            created_at: e.created_at,
-            budget_warnings: warnings,
-        }
+            .map(|l| JournalLineView {
+                line_no: l.line_no,
+                account_id: l.account_id,
+                account: codes
+                    .accounts
+                    .get(&l.account_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                board_id: l.board_id,
+                budget_line_id: l.budget_line_id,
+                budget_line: codes
+                    .budget_lines
+                    .get(&l.budget_line_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                side: l.side.as_str().to_owned(),
+                amount: l.amount,
+                memo: l.memo.clone(),
+            })
+            .collect(),
+        created_by: e.created_by,
+        created_at: e.created_at,
+        budget_warnings: warnings,
     }
+}
+
+/// The response to a posting: 201 with the new entry's address.
+fn posted(shown: Shown) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/journal/{}", shown.entry.id),
+        ))
+        .json(view(&shown.entry, &shown.codes, shown.warnings))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -189,29 +174,36 @@ pub async fn list_journal(
     state: web::Data<AppState>,
     query: web::Query<JournalQuery>,
 ) -> Result<web::Json<JournalList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let source = errors.check_opt("source", q.source.as_deref().map(Source::parse));
-    let after = errors.check_opt("cursor", q.cursor.as_deref().map(parse_cursor));
-    let (Some(limit), Some(source), Some(after)) = (limit, source, after) else {
-        return Err(errors.into());
-    };
-    let limit = limit.get();
-    let filter = EntryFilter {
-        from: q.from,
-        to: q.to,
-        source,
-        board_id: q.board_id,
-        after,
-    };
-    let (items, codes) = state
-        .db(move |conn| Ok((store::list(conn, &filter, limit)?, Codes::load(conn)?)))
-        .await?;
+    let (filter, limit) = query.into_inner().parse()?;
+    let listed = ops::entries(&state.env, filter, limit).await?;
     Ok(web::Json(JournalList {
-        next_cursor: next_cursor(&items, limit),
-        items: items.iter().map(|e| codes.view(e, vec![])).collect(),
+        next_cursor: next_cursor(&listed.entries, limit),
+        items: listed
+            .entries
+            .iter()
+            .map(|e| view(e, &listed.codes, vec![]))
+            .collect(),
     }))
+}
+
+impl JournalQuery {
+    fn parse(self) -> Result<(EntryFilter, i64), ApiError> {
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(self.limit));
+        let source = errors.check_opt("source", self.source.as_deref().map(Source::parse));
+        let after = errors.check_opt("cursor", self.cursor.as_deref().map(parse_cursor));
+        let (Some(limit), Some(source), Some(after)) = (limit, source, after) else {
+            return Err(errors.into());
+        };
+        let filter = EntryFilter {
+            from: self.from,
+            to: self.to,
+            source,
+            board_id: self.board_id,
+            after,
+        };
+        Ok((filter, limit.get()))
+    }
 }
 
 fn next_cursor(items: &[StoredEntry], limit: i64) -> Option<String> {
@@ -234,14 +226,8 @@ pub async fn get_entry(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<JournalEntryView>, ApiError> {
-    let id = id.into_inner();
-    let view = state
-        .db(move |conn| {
-            let e = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("journal entry"))?;
-            Ok(Codes::load(conn)?.view(&e, vec![]))
-        })
-        .await?;
-    Ok(web::Json(view))
+    let shown = ops::entry(&state.env, id.into_inner()).await?;
+    Ok(web::Json(view(&shown.entry, &shown.codes, vec![])))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -299,160 +285,107 @@ pub async fn create_entry(
     state: web::Data<AppState>,
     body: Json<CreateEntry>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let description = errors.check(
-        "description",
-        text::bounded("Description", &b.description, 1, 500),
-    );
-    let reference = errors.check_opt(
-        "reference",
-        b.reference
-            .as_deref()
-            .map(|r| text::bounded("Reference", r, 1, 100)),
-    );
-    let default_line = errors.check_opt(
-        "budget_line",
-        b.budget_line.as_deref().map(BudgetLineCode::parse),
-    );
-    if b.lines.len() > BalancedLines::MAX_LINES {
-        return Err(ApiError::validation(
-            "lines",
-            ParseError::new(
-                "entry_line_count",
-                format!("An entry has at most {} lines.", BalancedLines::MAX_LINES),
-            ),
-        ));
-    }
-    struct Parsed {
-        account: AccountCode,
-        side: Side,
-        amount: Money,
-        board_id: Uuid,
-        line: BudgetLineCode,
-        memo: Option<String>,
-    }
-    let mut parsed = Vec::new();
-    for (i, l) in b.lines.iter().enumerate() {
-        let account = errors.check(
-            &format!("lines[{i}].account"),
-            AccountCode::parse(&l.account),
+    let new = body.into_inner().parse()?;
+    let shown = ops::post_manual(&state.env, &auth.acting(), new).await?;
+    Ok(posted(shown))
+}
+
+impl CreateEntry {
+    fn parse(self) -> Result<ManualEntry, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let description = errors.check(
+            "description",
+            text::bounded("Description", &b.description, 1, 500),
         );
-        let side = errors.check(&format!("lines[{i}].side"), Side::parse(&l.side));
-        let amount = errors.check(&format!("lines[{i}].amount"), positive_amount(&l.amount));
-        let memo = errors.check_opt(
-            &format!("lines[{i}].memo"),
-            l.memo.as_deref().map(|m| text::bounded("Memo", m, 1, 200)),
+        let reference = errors.check_opt(
+            "reference",
+            b.reference
+                .as_deref()
+                .map(|r| text::bounded("Reference", r, 1, 100)),
         );
-        let board_id = l.board_id.or(b.board_id);
-        if board_id.is_none() {
-            errors.push(
-                &format!("lines[{i}].board_id"),
+        let default_line = errors.check_opt(
+            "budget_line",
+            b.budget_line.as_deref().map(BudgetLineCode::parse),
+        );
+        if b.lines.len() > BalancedLines::MAX_LINES {
+            return Err(ApiError::validation(
+                "lines",
                 ParseError::new(
-                    "board_missing",
-                    "Every line needs a board: give board_id on the line or on the entry.",
+                    "entry_line_count",
+                    format!("An entry has at most {} lines.", BalancedLines::MAX_LINES),
                 ),
-            );
+            ));
         }
-        let line = match (&l.budget_line, &default_line) {
-            (Some(code), _) => errors.check(
-                &format!("lines[{i}].budget_line"),
-                BudgetLineCode::parse(code),
-            ),
-            (None, Some(Some(code))) => Some(code.clone()),
-            _ => {
+        let mut lines = Vec::new();
+        for (i, l) in b.lines.iter().enumerate() {
+            let account = errors.check(
+                &format!("lines[{i}].account"),
+                AccountCode::parse(&l.account),
+            );
+            let side = errors.check(&format!("lines[{i}].side"), Side::parse(&l.side));
+            let amount = errors.check(&format!("lines[{i}].amount"), positive_amount(&l.amount));
+            let memo = errors.check_opt(
+                &format!("lines[{i}].memo"),
+                l.memo.as_deref().map(|m| text::bounded("Memo", m, 1, 200)),
+            );
+            let board_id = l.board_id.or(b.board_id);
+            if board_id.is_none() {
                 errors.push(
-                    &format!("lines[{i}].budget_line"),
+                    &format!("lines[{i}].board_id"),
                     ParseError::new(
-                        "budget_line_missing",
-                        "Every line needs a budget line: give budget_line on the line or on the entry.",
+                        "board_missing",
+                        "Every line needs a board: give board_id on the line or on the entry.",
                     ),
                 );
-                None
             }
-        };
-        if let (Some(account), Some(side), Some(amount), Some(board_id), Some(line), Some(memo)) =
-            (account, side, amount, board_id, line, memo)
-        {
-            parsed.push(Parsed {
-                account,
-                side,
-                amount,
-                board_id,
-                line,
-                memo,
-            });
-        }
-    }
-    let (Some(description), Some(reference)) = (description, reference) else {
-        return Err(errors.into());
-    };
-    errors.finish()?;
-    let actor = auth.actor();
-    let (entry, warnings, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let mut lines = Vec::with_capacity(parsed.len());
-                let mut unknown = FieldErrors::new();
-                for (i, p) in parsed.into_iter().enumerate() {
-                    let account = accounts::find_by_code(conn, &p.account)?;
-                    if account.is_none() {
-                        unknown.push(
-                            &format!("lines[{i}].account"),
-                            ParseError::new(
-                                "account_unknown",
-                                format!("There is no account {} in the chart; see GET /api/v1/accounts.", p.account.as_str()),
-                            ),
-                        );
-                    }
-                    let line = match line_id_of(conn, &format!("lines[{i}].budget_line"), &p.line) {
-                        Ok(id) => Some(id),
-                        Err(ApiError::Validation(errs)) => {
-                            for e in errs {
-                                unknown.push(&e.field, ParseError::new("budget_line_unknown", e.message));
-                            }
-                            None
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    if let (Some(a), Some(budget_line_id)) = (account, line) {
-                        lines.push(Posting {
-                            account_id: a.id,
-                            board_id: p.board_id,
-                            budget_line_id,
-                            side: p.side,
-                            amount: p.amount,
-                            memo: p.memo,
-                        });
-                    }
+            let budget_line = match (&l.budget_line, &default_line) {
+                (Some(code), _) => errors.check(
+                    &format!("lines[{i}].budget_line"),
+                    BudgetLineCode::parse(code),
+                ),
+                (None, Some(Some(code))) => Some(code.clone()),
+                _ => {
+                    errors.push(
+                        &format!("lines[{i}].budget_line"),
+                        ParseError::new(
+                            "budget_line_missing",
+                            "Every line needs a budget line: give budget_line on the line or on the entry.",
+                        ),
+                    );
+                    None
                 }
-                unknown.finish()?;
-                let lines = BalancedLines::new(lines).map_err(|e| ApiError::validation("lines", e))?;
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (entry, warnings) = journal::post(
-                    conn,
-                    &actor,
-                    journal::Posting {
-                        id: Uuid::now_v7(),
-                        date: b.date,
-                        description,
-                        reference,
-                        source: Source::Manual,
-                        source_id: None,
-                        reverses_id: None,
-                        lines,
-                    },
-                    Enforcement::Enforce,
-                    &ctx,
-                )?;
-                Ok((entry, warnings, Codes::load(conn)?))
-            })
+            };
+            if let (
+                Some(account),
+                Some(side),
+                Some(amount),
+                Some(board_id),
+                Some(budget_line),
+                Some(memo),
+            ) = (account, side, amount, board_id, budget_line, memo)
+            {
+                lines.push(ManualLine {
+                    account,
+                    side,
+                    amount,
+                    board_id,
+                    budget_line,
+                    memo,
+                });
+            }
+        }
+        let (Some(description), Some(reference)) = (description, reference) else {
+            return Err(errors.into());
+        };
+        errors.finish()?;
+        Ok(ManualEntry {
+            date: b.date,
+            description,
+            reference,
+            lines,
         })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/journal/{}", entry.id)))
-        .json(codes.view(&entry, warnings)))
+    }
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -484,7 +417,6 @@ pub async fn reverse_entry(
     id: web::Path<Uuid>,
     body: Option<Json<ReverseEntry>>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
     let b = body.map(Json::into_inner).unwrap_or_default();
     let description = b
         .description
@@ -492,21 +424,15 @@ pub async fn reverse_entry(
         .map(|d| text::bounded("Description", d, 1, 500))
         .transpose()
         .map_err(|e| ApiError::validation("description", e))?;
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (entry, warnings, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (entry, warnings) =
-                    journal::reverse(conn, &actor, id, b.date, description, &ctx)?;
-                Ok((entry, warnings, Codes::load(conn)?))
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/journal/{}", entry.id)))
-        .json(codes.view(&entry, warnings)))
+    let shown = ops::reverse_entry(
+        &state.env,
+        &auth.acting(),
+        id.into_inner(),
+        b.date,
+        description,
+    )
+    .await?;
+    Ok(posted(shown))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -547,7 +473,6 @@ pub async fn close_period(
     period: web::Path<String>,
     body: Option<Json<ClosePeriod>>,
 ) -> Result<web::Json<ClosedPeriod>, ApiError> {
-    let clock = state.env.clock.clone();
     let period = Period::parse(&period).map_err(|e| ApiError::NotFound(e.message))?;
     let b = body.map(Json::into_inner).unwrap_or_default();
     let reason = b
@@ -556,15 +481,7 @@ pub async fn close_period(
         .map(|r| text::bounded("Reason", r, 1, 500))
         .transpose()
         .map_err(|e| ApiError::validation("force_reason", e))?;
-    let actor = auth.actor();
-    let open = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                Ok(journal::close_period(conn, &actor, period, reason, &ctx)?)
-            })
-        })
-        .await?;
+    let open = ops::close_month(&state.env, &auth.acting(), period, reason).await?;
     Ok(web::Json(ClosedPeriod {
         period: period.to_string(),
         status: "closed".into(),
@@ -591,6 +508,6 @@ pub async fn list_periods(
     _auth: Auth<LedgerReaders>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<PeriodList>, ApiError> {
-    let closed = state.db(|conn| Ok(periods::closed(conn)?)).await?;
+    let closed = ops::closed_months(&state.env).await?;
     Ok(web::Json(PeriodList { closed }))
 }

@@ -17,10 +17,8 @@ use crate::http::extract::Json;
 use crate::http::guard::{Auth, FinanceDesk};
 use crate::http::routes::next_cursor;
 use crate::http::state::AppState;
-use crate::ops::ledger::LedgerContext;
-use crate::ops::ledger::norms::{self, NewNorm};
-use crate::storage::ledger::norms::{self as store, NormFilter, NormVersion};
-use crate::storage::write_tx;
+use crate::ops::ledger::norms::{self as ops, NewNorm};
+use crate::storage::ledger::norms::{NormFilter, NormVersion};
 
 /// The version a new one closed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -116,29 +114,32 @@ pub async fn list_norms(
     state: web::Data<AppState>,
     query: web::Query<NormQuery>,
 ) -> Result<web::Json<NormList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let code = errors.check_opt("code", q.code.as_deref().map(NormCode::parse));
-    let after = errors.check_opt("cursor", q.cursor.as_deref().map(parse_cursor));
-    let (Some(limit), Some(code), Some(after)) = (limit, code, after) else {
-        return Err(errors.into());
-    };
-    let limit = limit.get();
-    let filter = NormFilter {
-        code,
-        on: q.on,
-        after,
-    };
-    let items = state
-        .db(move |conn| Ok(store::list(conn, &filter, limit)?))
-        .await?;
+    let (filter, limit) = query.into_inner().parse()?;
+    let items = ops::versions(&state.env, filter, limit).await?;
     Ok(web::Json(NormList {
         next_cursor: next_cursor(&items, limit, |n| {
             format!("{}_{}", n.code.as_str(), n.validity.from)
         }),
         items: items.iter().map(NormView::from).collect(),
     }))
+}
+
+impl NormQuery {
+    fn parse(self) -> Result<(NormFilter, i64), ApiError> {
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(self.limit));
+        let code = errors.check_opt("code", self.code.as_deref().map(NormCode::parse));
+        let after = errors.check_opt("cursor", self.cursor.as_deref().map(parse_cursor));
+        let (Some(limit), Some(code), Some(after)) = (limit, code, after) else {
+            return Err(errors.into());
+        };
+        let filter = NormFilter {
+            code,
+            on: self.on,
+            after,
+        };
+        Ok((filter, limit.get()))
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -182,42 +183,8 @@ pub async fn create_norm(
     state: web::Data<AppState>,
     body: Json<CreateNorm>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let code = errors.check("code", NormCode::parse(&b.code));
-    let name = errors.check("name", text::bounded("Name", &b.name, 1, 200));
-    let unit = errors.check("unit", text::bounded("Unit", &b.unit, 1, 40));
-    let amount = errors.check("amount", positive_amount(&b.amount));
-    let validity = errors.check(
-        "effective_to",
-        Validity::new(b.effective_from, b.effective_to),
-    );
-    let (Some(code), Some(name), Some(unit), Some(amount), Some(validity)) =
-        (code, name, unit, amount, validity)
-    else {
-        return Err(errors.into());
-    };
-    let actor = auth.actor();
-    let (version, closed) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                Ok(norms::add_version(
-                    conn,
-                    &actor,
-                    NewNorm {
-                        code,
-                        name,
-                        unit,
-                        amount,
-                        validity,
-                    },
-                    &ctx,
-                )?)
-            })
-        })
-        .await?;
+    let new = body.into_inner().parse()?;
+    let (version, closed) = ops::add(&state.env, &auth.acting(), new).await?;
     let mut view = NormView::from(&version);
     view.closed_version = closed.and_then(|c| {
         c.validity.to.map(|to| ClosedVersion {
@@ -227,4 +194,31 @@ pub async fn create_norm(
         })
     });
     Ok(HttpResponse::Created().json(view))
+}
+
+impl CreateNorm {
+    fn parse(self) -> Result<NewNorm, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let code = errors.check("code", NormCode::parse(&b.code));
+        let name = errors.check("name", text::bounded("Name", &b.name, 1, 200));
+        let unit = errors.check("unit", text::bounded("Unit", &b.unit, 1, 40));
+        let amount = errors.check("amount", positive_amount(&b.amount));
+        let validity = errors.check(
+            "effective_to",
+            Validity::new(b.effective_from, b.effective_to),
+        );
+        let (Some(code), Some(name), Some(unit), Some(amount), Some(validity)) =
+            (code, name, unit, amount, validity)
+        else {
+            return Err(errors.into());
+        };
+        Ok(NewNorm {
+            code,
+            name,
+            unit,
+            amount,
+            validity,
+        })
+    }
 }

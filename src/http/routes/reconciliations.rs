@@ -14,7 +14,7 @@ use crate::domain::ledger::period::Period;
 use crate::domain::ledger::reconciliation::{
     Movement, StatementLine, Status, Workpaper, rows_outside,
 };
-use crate::domain::ledger::statement::{self, RowError};
+use crate::domain::ledger::statement::{self, RowError, StatementRow};
 use crate::domain::money::Money;
 use crate::domain::page::PageLimit;
 use crate::domain::{ParseError, text};
@@ -23,13 +23,8 @@ use crate::http::extract::{CsvBody, Json};
 use crate::http::guard::{Auth, FinanceDesk, LedgerReaders};
 use crate::http::routes::next_cursor;
 use crate::http::state::AppState;
-use crate::ops::ledger::LedgerContext;
-use crate::ops::ledger::reconciliation::{self as ops, Explained};
-use crate::storage::ledger::accounts;
-use crate::storage::ledger::reconciliations::{
-    self as store, Reconciliation, ReconciliationFilter,
-};
-use crate::storage::{DbConn, write_tx};
+use crate::ops::ledger::reconciliation::{self as ops, Explained, Search, Sheet, Step};
+use crate::storage::ledger::reconciliations::Reconciliation;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatementLineView {
@@ -173,13 +168,15 @@ fn summary(r: &Reconciliation, code: &str, work: &Workpaper) -> ReconciliationSu
     }
 }
 
-/// Reads a reconciliation whole and renders it.
-fn view_of(conn: &mut DbConn, r: &Reconciliation) -> Result<ReconciliationView, ApiError> {
-    let account =
-        accounts::find(conn, r.account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
-    let work = store::workpaper(conn, r)?;
-    Ok(ReconciliationView {
-        summary: summary(r, account.code.as_str(), &work),
+/// A reconciliation read whole, rendered.
+fn view(sheet: Sheet) -> ReconciliationView {
+    let Sheet {
+        reconciliation: r,
+        account,
+        work,
+    } = sheet;
+    ReconciliationView {
+        summary: summary(&r, account.code.as_str(), &work),
         account_name: account.name,
         matches: work
             .pairs()
@@ -197,12 +194,17 @@ fn view_of(conn: &mut DbConn, r: &Reconciliation) -> Result<ReconciliationView, 
             .into_iter()
             .map(|m| movement_view(m, &work))
             .collect(),
-    })
+    }
 }
 
-fn view_by_id(conn: &mut DbConn, id: Uuid) -> Result<ReconciliationView, ApiError> {
-    let r = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("reconciliation"))?;
-    view_of(conn, &r)
+/// A changed reconciliation, shown.
+async fn step(
+    auth: &Auth<FinanceDesk>,
+    state: &AppState,
+    id: Uuid,
+    step: Step,
+) -> Result<ReconciliationView, ApiError> {
+    Ok(view(ops::step(&state.env, &auth.acting(), id, step).await?))
 }
 
 /// A statement problem as a field error: `rows[5].amount` names line 5 of
@@ -287,55 +289,54 @@ pub async fn create_reconciliation(
     query: web::Query<StatementQuery>,
     body: CsvBody,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let account = errors.check(
-        "account",
-        q.account
-            .as_deref()
-            .map_or_else(|| Err(required("account code")), AccountCode::parse),
-    );
-    let period = errors.check(
-        "period",
-        q.period
-            .as_deref()
-            .map_or_else(|| Err(required("month (YYYY-MM)")), Period::parse),
-    );
-    let rows = match statement::parse(&body.0) {
-        Ok(rows) => Some(rows),
-        Err(row_errors) => {
-            for e in &row_errors {
-                row_error(&mut errors, e, "invalid_statement_line");
-            }
-            None
-        }
-    };
-    if let (Some(rows), Some(period)) = (&rows, period) {
-        for e in rows_outside(rows, period) {
-            row_error(&mut errors, &e, "outside_period");
-        }
-    }
-    let (Some(account), Some(period), Some(rows)) = (account, period, rows) else {
-        return Err(errors.into());
-    };
-    errors.finish()?;
-    let actor = auth.actor();
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let r = ops::start(conn, &actor, &account, period, &rows, &ctx)?;
-                view_of(conn, &r)
-            })
-        })
-        .await?;
+    let (account, period, rows) = query.into_inner().parse(&body.0)?;
+    let sheet = ops::upload(&state.env, &auth.acting(), account, period, rows).await?;
+    let view = view(sheet);
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
             format!("/api/v1/reconciliations/{}", view.summary.id),
         ))
         .json(view))
+}
+
+impl StatementQuery {
+    /// The account, the month and the statement's rows, every refusal at
+    /// once.
+    fn parse(self, csv: &[u8]) -> Result<(AccountCode, Period, Vec<StatementRow>), ApiError> {
+        let mut errors = FieldErrors::new();
+        let account = errors.check(
+            "account",
+            self.account
+                .as_deref()
+                .map_or_else(|| Err(required("account code")), AccountCode::parse),
+        );
+        let period = errors.check(
+            "period",
+            self.period
+                .as_deref()
+                .map_or_else(|| Err(required("month (YYYY-MM)")), Period::parse),
+        );
+        let rows = match statement::parse(csv) {
+            Ok(rows) => Some(rows),
+            Err(row_errors) => {
+                for e in &row_errors {
+                    row_error(&mut errors, e, "invalid_statement_line");
+                }
+                None
+            }
+        };
+        if let (Some(rows), Some(period)) = (&rows, period) {
+            for e in rows_outside(rows, period) {
+                row_error(&mut errors, &e, "outside_period");
+            }
+        }
+        let (Some(account), Some(period), Some(rows)) = (account, period, rows) else {
+            return Err(errors.into());
+        };
+        errors.finish()?;
+        Ok((account, period, rows))
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -384,64 +385,39 @@ pub async fn list_reconciliations(
     state: web::Data<AppState>,
     query: web::Query<ReconciliationQuery>,
 ) -> Result<web::Json<ReconciliationList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let account = errors.check_opt("account", q.account.as_deref().map(AccountCode::parse));
-    let period = errors.check_opt("period", q.period.as_deref().map(Period::parse));
-    let status = errors.check_opt("status", q.status.as_deref().map(Status::parse));
-    let after = errors.check_opt("cursor", q.cursor.as_deref().map(parse_cursor));
-    let (Some(limit), Some(account), Some(period), Some(status), Some(after)) =
-        (limit, account, period, status, after)
-    else {
-        return Err(errors.into());
-    };
-    let limit = limit.get();
-    let items = state
-        .db(move |conn| {
-            let account_id = match &account {
-                None => None,
-                Some(code) => Some(
-                    accounts::find_by_code(conn, code)?
-                        .ok_or_else(|| {
-                            ApiError::validation(
-                                "account",
-                                ParseError::new(
-                                    "account_unknown",
-                                    format!(
-                                        "There is no account {} in the chart; see GET /api/v1/accounts.",
-                                        code.as_str()
-                                    ),
-                                ),
-                            )
-                        })?
-                        .id,
-                ),
-            };
-            let filter = ReconciliationFilter {
-                account_id,
-                period,
-                status,
-                after,
-            };
-            let codes: std::collections::HashMap<Uuid, String> = accounts::list(conn)?
-                .into_iter()
-                .map(|a| (a.id, a.code.as_str().to_owned()))
-                .collect();
-            store::list(conn, &filter, limit)?
-                .iter()
-                .map(|r| {
-                    let work = store::workpaper(conn, r)?;
-                    let code = codes.get(&r.account_id).cloned().unwrap_or_default();
-                    Ok(summary(r, &code, &work))
-                })
-                .collect::<Result<Vec<_>, ApiError>>()
-        })
-        .await?;
+    let (search, limit) = query.into_inner().parse()?;
+    let items: Vec<ReconciliationSummary> = ops::list(&state.env, search, limit)
+        .await?
+        .iter()
+        .map(|s| summary(&s.reconciliation, &s.account, &s.work))
+        .collect();
     Ok(web::Json(ReconciliationList {
         next_cursor: next_cursor(&items, limit, |r| format!("{}_{}", r.period, r.id)),
         items,
     }))
+}
+
+impl ReconciliationQuery {
+    fn parse(self) -> Result<(Search, i64), ApiError> {
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(self.limit));
+        let account = errors.check_opt("account", self.account.as_deref().map(AccountCode::parse));
+        let period = errors.check_opt("period", self.period.as_deref().map(Period::parse));
+        let status = errors.check_opt("status", self.status.as_deref().map(Status::parse));
+        let after = errors.check_opt("cursor", self.cursor.as_deref().map(parse_cursor));
+        let (Some(limit), Some(account), Some(period), Some(status), Some(after)) =
+            (limit, account, period, status, after)
+        else {
+            return Err(errors.into());
+        };
+        let search = Search {
+            account,
+            period,
+            status,
+            after,
+        };
+        Ok((search, limit.get()))
+    }
 }
 
 /// One reconciliation: totals, matched pairs, and what is unmatched on
@@ -461,9 +437,9 @@ pub async fn get_reconciliation(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
-    let id = id.into_inner();
-    let view = state.db(move |conn| view_by_id(conn, id)).await?;
-    Ok(web::Json(view))
+    Ok(web::Json(view(
+        ops::get(&state.env, id.into_inner()).await?,
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -497,26 +473,12 @@ pub async fn create_match(
     id: web::Path<Uuid>,
     body: Json<CreateMatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let id = id.into_inner();
     let b = body.into_inner();
-    let actor = auth.actor();
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let r = ops::match_lines(
-                    conn,
-                    &actor,
-                    id,
-                    b.statement_line_id,
-                    b.journal_line_id,
-                    &ctx,
-                )?;
-                view_of(conn, &r)
-            })
-        })
-        .await?;
+    let change = Step::Match {
+        statement_line_id: b.statement_line_id,
+        journal_line_id: b.journal_line_id,
+    };
+    let view = step(&auth, &state, id.into_inner(), change).await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -540,19 +502,9 @@ pub async fn delete_match(
     state: web::Data<AppState>,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let (id, line) = path.into_inner();
-    let actor = auth.actor();
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let r = ops::unmatch(conn, &actor, id, line, &ctx)?;
-                view_of(conn, &r)
-            })
-        })
-        .await?;
-    Ok(web::Json(view))
+    let (id, statement_line_id) = path.into_inner();
+    let change = Step::Unmatch { statement_line_id };
+    Ok(web::Json(step(&auth, &state, id, change).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -588,39 +540,35 @@ pub async fn create_explanation(
     id: web::Path<Uuid>,
     body: Json<CreateExplanation>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let id = id.into_inner();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let note = errors.check("note", text::bounded("Note", &b.note, 1, 500));
-    let target = match (b.statement_line_id, b.journal_line_id) {
-        (Some(l), None) => Some(Explained::StatementLine(l)),
-        (None, Some(l)) => Some(Explained::JournalLine(l)),
-        _ => {
-            errors.push(
-                "statement_line_id",
-                ParseError::new(
-                    "one_line_required",
-                    "Name exactly one line: statement_line_id or journal_line_id.",
-                ),
-            );
-            None
-        }
-    };
-    let (Some(note), Some(target)) = (note, target) else {
-        return Err(errors.into());
-    };
-    let actor = auth.actor();
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let r = ops::explain(conn, &actor, id, target, &note, &ctx)?;
-                view_of(conn, &r)
-            })
-        })
-        .await?;
-    Ok(web::Json(view))
+    let change = body.into_inner().parse()?;
+    Ok(web::Json(
+        step(&auth, &state, id.into_inner(), change).await?,
+    ))
+}
+
+impl CreateExplanation {
+    fn parse(self) -> Result<Step, ApiError> {
+        let mut errors = FieldErrors::new();
+        let note = errors.check("note", text::bounded("Note", &self.note, 1, 500));
+        let target = match (self.statement_line_id, self.journal_line_id) {
+            (Some(l), None) => Some(Explained::StatementLine(l)),
+            (None, Some(l)) => Some(Explained::JournalLine(l)),
+            _ => {
+                errors.push(
+                    "statement_line_id",
+                    ParseError::new(
+                        "one_line_required",
+                        "Name exactly one line: statement_line_id or journal_line_id.",
+                    ),
+                );
+                None
+            }
+        };
+        let (Some(note), Some(target)) = (note, target) else {
+            return Err(errors.into());
+        };
+        Ok(Step::Explain { target, note })
+    }
 }
 
 /// Mark the month's reconciliation done (finance). Refused (409
@@ -643,19 +591,9 @@ pub async fn reconcile(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (r, _) = ops::reconcile(conn, &actor, id, &ctx)?;
-                view_of(conn, &r)
-            })
-        })
-        .await?;
-    Ok(web::Json(view))
+    Ok(web::Json(
+        step(&auth, &state, id.into_inner(), Step::Reconcile).await?,
+    ))
 }
 
 /// Open a reconciled reconciliation again, e.g. when a movement was posted
@@ -676,17 +614,7 @@ pub async fn reopen(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ReconciliationView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let view = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let r = ops::reopen(conn, &actor, id, &ctx)?;
-                view_of(conn, &r)
-            })
-        })
-        .await?;
-    Ok(web::Json(view))
+    Ok(web::Json(
+        step(&auth, &state, id.into_inner(), Step::Reopen).await?,
+    ))
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::LedgerContext;
 use crate::domain::ledger::budget::{self, Position, Shortfall, Verdict};
-use crate::domain::ledger::budget_line::{BudgetLine, Control};
+use crate::domain::ledger::budget_line::{BudgetLine, BudgetLineCode, Control};
 use crate::domain::ledger::period::FiscalYear;
 use crate::domain::money::{Money, Total};
 use crate::ops::OpError;
@@ -156,4 +156,29 @@ pub fn close_commitment(
         commitments::close(conn, c.id, entry, ctx.now)?;
     }
     Ok(())
+}
+
+/// The id of the budget line with this code, if there is one.
+pub fn line_id(conn: &mut DbConn, code: &BudgetLineCode) -> Result<Option<Uuid>, OpError> {
+    Ok(budget_lines::find_by_code(conn, code)?.map(|l| l.id))
+}
+
+/// Why a budget line code was refused: no line has it.
+pub fn unknown_line(code: &BudgetLineCode) -> crate::domain::ParseError {
+    crate::domain::ParseError::new(
+        "budget_line_unknown",
+        format!(
+            "There is no budget line {}; see GET /api/v1/budget-lines.",
+            code.as_str()
+        ),
+    )
+}
+
+/// The id of the budget line with this code, or the refusal of `field`.
+pub fn resolve_line(
+    conn: &mut DbConn,
+    field: &'static str,
+    code: &BudgetLineCode,
+) -> Result<Uuid, OpError> {
+    line_id(conn, code)?.ok_or_else(|| OpError::invalid(field, unknown_line(code)))
 }

@@ -5,14 +5,15 @@ use uuid::Uuid;
 
 use super::LedgerContext;
 use crate::domain::ParseError;
+use crate::domain::access::BoardScope;
 use crate::domain::audit::Actor;
-use crate::domain::ledger::account::Account;
-use crate::domain::ledger::budget_line::BudgetLine;
+use crate::domain::ledger::account::{Account, AccountCode, AccountKind};
+use crate::domain::ledger::budget_line::{BudgetLine, BudgetLineCode, Control};
 use crate::domain::ledger::period::FiscalYear;
 use crate::domain::money::Money;
-use crate::ops::OpError;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::audit::{self, Change};
-use crate::storage::ledger::allocations::{self, Allocation};
+use crate::storage::ledger::allocations::{self, Allocation, AllocationFilter};
 use crate::storage::ledger::{accounts, budget as positions, budget_lines};
 use crate::storage::{DbConn, boards};
 
@@ -195,4 +196,198 @@ pub fn allocate(
         ctx,
     )?;
     Ok(a)
+}
+
+// Units of work: what the JSON API calls. Each runs in its own transaction
+// and loads its own context at the time of the service's clock.
+
+/// An account to add to the chart, parsed.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub code: AccountCode,
+    pub name: String,
+    pub kind: AccountKind,
+    pub reconcilable: bool,
+}
+
+/// A budget line to add, parsed.
+#[derive(Debug, Clone)]
+pub struct NewBudgetLine {
+    pub code: BudgetLineCode,
+    pub name: String,
+    pub control: Control,
+}
+
+/// The changes asked of a budget line; what is `None` stays.
+#[derive(Debug, Clone, Default)]
+pub struct BudgetLineChange {
+    pub name: Option<String>,
+    pub control: Option<Control>,
+    pub active: Option<bool>,
+}
+
+/// What allocation entries to list.
+#[derive(Debug, Clone, Default)]
+pub struct AllocationSearch {
+    pub fiscal_year: Option<FiscalYear>,
+    /// A board asked for; a clerk sees only their own board's entries.
+    pub board_id: Option<Uuid>,
+    pub budget_line: Option<BudgetLineCode>,
+    /// Id of the last entry of the previous page.
+    pub after: Option<Uuid>,
+}
+
+/// An allocation change as finance entered it, with its budget line by
+/// code.
+#[derive(Debug, Clone)]
+pub struct AllocationChange {
+    pub fiscal_year: FiscalYear,
+    pub board_id: Uuid,
+    pub budget_line: BudgetLineCode,
+    pub amount: Money,
+    pub reason: String,
+}
+
+/// The chart of accounts in code order.
+#[tracing::instrument(skip_all)]
+pub async fn accounts(env: &Env) -> Result<Vec<Account>, OpError> {
+    env.db.read(|conn| Ok(accounts::list(conn)?)).await
+}
+
+/// Adds an account to the chart.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username))]
+pub async fn add_account(env: &Env, who: &Acting, new: NewAccount) -> Result<Account, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    let account = Account {
+        id: Uuid::now_v7(),
+        code: new.code,
+        name: new.name,
+        kind: new.kind,
+        reconcilable: new.reconcilable,
+        active: true,
+    };
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            create_account(conn, &actor, account, &ctx)
+        })
+        .await
+}
+
+/// Budget lines in code order.
+#[tracing::instrument(skip_all)]
+pub async fn budget_lines(env: &Env) -> Result<Vec<BudgetLine>, OpError> {
+    env.db.read(|conn| Ok(budget_lines::list(conn)?)).await
+}
+
+/// Adds a budget line.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username))]
+pub async fn add_budget_line(
+    env: &Env,
+    who: &Acting,
+    new: NewBudgetLine,
+) -> Result<BudgetLine, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    let line = BudgetLine {
+        id: Uuid::now_v7(),
+        code: new.code,
+        name: new.name,
+        control: new.control,
+        active: true,
+    };
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            create_budget_line(conn, &actor, line, &ctx)
+        })
+        .await
+}
+
+/// Changes a budget line's name, control policy or active flag.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn change_budget_line(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    change: BudgetLineChange,
+) -> Result<BudgetLine, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let before = budget_lines::find(conn, id)?
+                .ok_or_else(|| OpError::NotFound("budget line".into()))?;
+            let mut after = before.clone();
+            if let Some(n) = change.name {
+                after.name = n;
+            }
+            if let Some(c) = change.control {
+                after.control = c;
+            }
+            if let Some(a) = change.active {
+                after.active = a;
+            }
+            update_budget_line(conn, &actor, &before, after, &ctx)
+        })
+        .await
+}
+
+/// Allocation entries in id order: every board's for finance and managers,
+/// a clerk's own board's (nothing when they ask for another board).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, limit))]
+pub async fn allocations(
+    env: &Env,
+    who: &Acting,
+    search: AllocationSearch,
+    limit: i64,
+) -> Result<Vec<Allocation>, OpError> {
+    let board_id = match who.principal.board_scope() {
+        BoardScope::All => search.board_id,
+        BoardScope::Only(own) if search.board_id.is_none_or(|b| b == own) => Some(own),
+        BoardScope::Only(_) | BoardScope::None => return Ok(Vec::new()),
+    };
+    env.db
+        .read(move |conn| {
+            let budget_line_id = search
+                .budget_line
+                .map(|code| super::budget::resolve_line(conn, "budget_line", &code))
+                .transpose()?;
+            let filter = AllocationFilter {
+                fiscal_year: search.fiscal_year,
+                board_id,
+                budget_line_id,
+                after: search.after,
+            };
+            Ok(allocations::list(conn, &filter, limit)?)
+        })
+        .await
+}
+
+/// Raises or lowers a board's allocation on a budget line, named by code.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, board = %change.board_id))]
+pub async fn change_allocation(
+    env: &Env,
+    who: &Acting,
+    change: AllocationChange,
+) -> Result<Allocation, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let budget_line_id =
+                super::budget::resolve_line(conn, "budget_line", &change.budget_line)?;
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            allocate(
+                conn,
+                &actor,
+                NewAllocation {
+                    fiscal_year: change.fiscal_year,
+                    board_id: change.board_id,
+                    budget_line_id,
+                    amount: change.amount,
+                    reason: change.reason,
+                },
+                &ctx,
+            )
+        })
+        .await
 }

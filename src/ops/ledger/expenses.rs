@@ -2,6 +2,8 @@
 //! the expense date), approval (budget check and posting to the journal)
 //! and rejection.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
@@ -11,6 +13,7 @@ use super::LedgerContext;
 use super::budget::{BudgetShortfall, Enforcement};
 use super::journal::{self, Posting};
 use crate::domain::ParseError;
+use crate::domain::access::BoardScope;
 use crate::domain::audit::Actor;
 use crate::domain::ledger::account::AccountCode;
 use crate::domain::ledger::budget_line::BudgetLineCode;
@@ -18,9 +21,11 @@ use crate::domain::ledger::expense::{ClaimError, ExpenseStatus, check_claim};
 use crate::domain::ledger::journal::{self as entries, BalancedLines, Side, Source};
 use crate::domain::ledger::norms::{NormCode, Quantity};
 use crate::domain::money::Money;
-use crate::ops::OpError;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::audit::{self, Change};
-use crate::storage::ledger::expenses::{self as store, Decision, Expense, ExpenseLine};
+use crate::storage::ledger::expenses::{
+    self as store, Decision, Expense, ExpenseFilter, ExpenseLine,
+};
 use crate::storage::ledger::journal::StoredEntry;
 use crate::storage::ledger::{accounts, budget_lines, norms};
 use crate::storage::{DbConn, boards};
@@ -481,4 +486,132 @@ pub fn reject(
         },
         ctx,
     )
+}
+
+// Units of work: what the JSON API calls. Each runs in its own transaction
+// and loads its own context at the time of the service's clock.
+
+/// Claims, with the codes of the budget lines they are charged to.
+#[derive(Debug)]
+pub struct Claims {
+    pub expenses: Vec<Expense>,
+    pub budget_lines: HashMap<Uuid, String>,
+}
+
+/// One claim with the codes of the budget lines, and, when it was just
+/// approved, the `warn` budget lines it took beyond what was available.
+#[derive(Debug)]
+pub struct Claim {
+    pub expense: Expense,
+    pub warnings: Vec<BudgetShortfall>,
+    pub budget_lines: HashMap<Uuid, String>,
+}
+
+impl Claim {
+    fn read(
+        conn: &mut DbConn,
+        expense: Expense,
+        warnings: Vec<BudgetShortfall>,
+    ) -> Result<Self, OpError> {
+        Ok(Claim {
+            expense,
+            warnings,
+            budget_lines: line_codes(conn)?,
+        })
+    }
+}
+
+fn line_codes(conn: &mut DbConn) -> Result<HashMap<Uuid, String>, OpError> {
+    Ok(budget_lines::list(conn)?
+        .into_iter()
+        .map(|l| (l.id, l.code.as_str().to_owned()))
+        .collect())
+}
+
+/// Claims in expense-date order: every board's for finance and managers, a
+/// clerk's own board's (nothing when they ask for another board).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, limit))]
+pub async fn list(
+    env: &Env,
+    who: &Acting,
+    mut filter: ExpenseFilter,
+    limit: i64,
+) -> Result<Claims, OpError> {
+    filter.board_id = match who.principal.board_scope() {
+        BoardScope::All => filter.board_id,
+        BoardScope::Only(own) if filter.board_id.is_none_or(|b| b == own) => Some(own),
+        BoardScope::Only(_) | BoardScope::None => {
+            return Ok(Claims {
+                expenses: Vec::new(),
+                budget_lines: HashMap::new(),
+            });
+        }
+    };
+    env.db
+        .read(move |conn| {
+            Ok(Claims {
+                expenses: store::list(conn, &filter, limit)?,
+                budget_lines: line_codes(conn)?,
+            })
+        })
+        .await
+}
+
+/// One claim the caller may see; another board's is "not found" to a
+/// clerk.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn get(env: &Env, who: &Acting, id: Uuid) -> Result<Claim, OpError> {
+    let scope = who.principal.board_scope();
+    env.db
+        .read(move |conn| {
+            let e = store::find(conn, id)?
+                .filter(|e| scope.allows(Some(e.board_id)))
+                .ok_or_else(|| OpError::NotFound("expense claim".into()))?;
+            Claim::read(conn, e, Vec::new())
+        })
+        .await
+}
+
+/// Files a claim (see [`submit`]).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, board = %c.board_id))]
+pub async fn file(env: &Env, who: &Acting, c: NewClaim) -> Result<Claim, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let e = submit(conn, &actor, c, &ctx)?;
+            Claim::read(conn, e, Vec::new())
+        })
+        .await
+}
+
+/// Approves a submitted claim and posts it (see [`approve`]).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn approve_claim(env: &Env, who: &Acting, id: Uuid) -> Result<Claim, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let (e, _entry, warnings) = approve(conn, &actor, id, &ctx)?;
+            Claim::read(conn, e, warnings)
+        })
+        .await
+}
+
+/// Rejects a submitted claim with a reason.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn reject_claim(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    reason: String,
+) -> Result<Claim, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let e = reject(conn, &actor, id, &reason, &ctx)?;
+            Claim::read(conn, e, Vec::new())
+        })
+        .await
 }

@@ -10,14 +10,15 @@ use super::LedgerContext;
 use super::budget::{self, BudgetShortfall, Enforcement};
 use crate::domain::ParseError;
 use crate::domain::audit::Actor;
-use crate::domain::ledger::account::AccountKind;
+use crate::domain::ledger::account::{AccountCode, AccountKind};
+use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::journal::{BalancedLines, Side, Source};
 use crate::domain::ledger::period::{FiscalYear, Period};
 use crate::domain::money::Money;
-use crate::ops::OpError;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::audit::{self, Change};
-use crate::storage::ledger::journal::{self as store, NewEntry, StoredEntry};
-use crate::storage::ledger::{accounts, periods, reconciliations};
+use crate::storage::ledger::journal::{self as store, EntryFilter, NewEntry, StoredEntry};
+use crate::storage::ledger::{accounts, budget_lines, periods, reconciliations};
 use crate::storage::{DbConn, boards, is_unique_violation};
 
 /// An entry to post, already parsed and balanced.
@@ -334,4 +335,224 @@ pub fn close_period(
         ctx.now,
     )?;
     Ok(open)
+}
+
+// Units of work: what the JSON API calls. Each runs in its own transaction
+// and loads its own context at the time of the service's clock.
+
+/// Codes of the accounts and budget lines by id, to show entries with.
+#[derive(Debug, Clone, Default)]
+pub struct Codes {
+    pub accounts: HashMap<Uuid, String>,
+    pub budget_lines: HashMap<Uuid, String>,
+}
+
+impl Codes {
+    fn load(conn: &mut DbConn) -> Result<Self, OpError> {
+        Ok(Self {
+            accounts: accounts::list(conn)?
+                .into_iter()
+                .map(|a| (a.id, a.code.as_str().to_owned()))
+                .collect(),
+            budget_lines: budget_lines::list(conn)?
+                .into_iter()
+                .map(|l| (l.id, l.code.as_str().to_owned()))
+                .collect(),
+        })
+    }
+}
+
+/// Entries with the codes to show them with.
+#[derive(Debug)]
+pub struct Entries {
+    pub entries: Vec<StoredEntry>,
+    pub codes: Codes,
+}
+
+/// One entry with the codes to show it with, and, when it was just posted,
+/// the `warn` budget lines it took beyond what was available.
+#[derive(Debug)]
+pub struct Shown {
+    pub entry: StoredEntry,
+    pub warnings: Vec<BudgetShortfall>,
+    pub codes: Codes,
+}
+
+/// A line of a manual entry, its account and budget line by code.
+#[derive(Debug, Clone)]
+pub struct ManualLine {
+    pub account: AccountCode,
+    pub side: Side,
+    pub amount: Money,
+    pub board_id: Uuid,
+    pub budget_line: BudgetLineCode,
+    pub memo: Option<String>,
+}
+
+/// An entry as finance entered it, parsed but not yet balanced.
+#[derive(Debug, Clone)]
+pub struct ManualEntry {
+    pub date: NaiveDate,
+    pub description: String,
+    pub reference: Option<String>,
+    pub lines: Vec<ManualLine>,
+}
+
+/// The postings of manual lines, their codes resolved; every unknown code
+/// is refused at once, named by its line (`lines[i].account`,
+/// `lines[i].budget_line`).
+fn resolve(
+    conn: &mut DbConn,
+    lines: Vec<ManualLine>,
+) -> Result<Vec<crate::domain::ledger::journal::Posting>, OpError> {
+    let mut postings = Vec::with_capacity(lines.len());
+    let mut unknown = Vec::new();
+    for (i, l) in lines.into_iter().enumerate() {
+        let account = accounts::find_by_code(conn, &l.account)?;
+        if account.is_none() {
+            unknown.push((
+                format!("lines[{i}].account"),
+                ParseError::new(
+                    "account_unknown",
+                    format!(
+                        "There is no account {} in the chart; see GET /api/v1/accounts.",
+                        l.account.as_str()
+                    ),
+                ),
+            ));
+        }
+        let line = budget::line_id(conn, &l.budget_line)?;
+        if line.is_none() {
+            unknown.push((
+                format!("lines[{i}].budget_line"),
+                budget::unknown_line(&l.budget_line),
+            ));
+        }
+        if let (Some(a), Some(budget_line_id)) = (account, line) {
+            postings.push(crate::domain::ledger::journal::Posting {
+                account_id: a.id,
+                board_id: l.board_id,
+                budget_line_id,
+                side: l.side,
+                amount: l.amount,
+                memo: l.memo,
+            });
+        }
+    }
+    if unknown.is_empty() {
+        Ok(postings)
+    } else {
+        Err(OpError::Fields(unknown))
+    }
+}
+
+/// Journal entries in date order.
+#[tracing::instrument(skip_all, fields(limit))]
+pub async fn entries(env: &Env, filter: EntryFilter, limit: i64) -> Result<Entries, OpError> {
+    env.db
+        .read(move |conn| {
+            Ok(Entries {
+                entries: store::list(conn, &filter, limit)?,
+                codes: Codes::load(conn)?,
+            })
+        })
+        .await
+}
+
+/// One entry with its lines.
+#[tracing::instrument(skip_all, fields(%id))]
+pub async fn entry(env: &Env, id: Uuid) -> Result<Shown, OpError> {
+    env.db
+        .read(move |conn| {
+            let entry =
+                store::find(conn, id)?.ok_or_else(|| OpError::NotFound("journal entry".into()))?;
+            Ok(Shown {
+                entry,
+                warnings: Vec::new(),
+                codes: Codes::load(conn)?,
+            })
+        })
+        .await
+}
+
+/// Posts a manual entry: its account and budget-line codes are resolved,
+/// its lines must balance, and its spend passes the budget check.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, date = %new.date))]
+pub async fn post_manual(env: &Env, who: &Acting, new: ManualEntry) -> Result<Shown, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let lines = resolve(conn, new.lines)?;
+            let lines = BalancedLines::new(lines).map_err(|e| OpError::invalid("lines", e))?;
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let (entry, warnings) = post(
+                conn,
+                &actor,
+                Posting {
+                    id: Uuid::now_v7(),
+                    date: new.date,
+                    description: new.description,
+                    reference: new.reference,
+                    source: Source::Manual,
+                    source_id: None,
+                    reverses_id: None,
+                    lines,
+                },
+                Enforcement::Enforce,
+                &ctx,
+            )?;
+            Ok(Shown {
+                entry,
+                warnings,
+                codes: Codes::load(conn)?,
+            })
+        })
+        .await
+}
+
+/// Reverses an entry, dated `date` (default today in the office).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn reverse_entry(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    date: Option<NaiveDate>,
+    description: Option<String>,
+) -> Result<Shown, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let (entry, warnings) = reverse(conn, &actor, id, date, description, &ctx)?;
+            Ok(Shown {
+                entry,
+                warnings,
+                codes: Codes::load(conn)?,
+            })
+        })
+        .await
+}
+
+/// Closes a month; returns the accounts closed without a finished
+/// reconciliation (a forced close).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %period))]
+pub async fn close_month(
+    env: &Env,
+    who: &Acting,
+    period: Period,
+    forced_reason: Option<String>,
+) -> Result<Vec<String>, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            close_period(conn, &actor, period, forced_reason, &ctx)
+        })
+        .await
+}
+
+/// The closed months, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn closed_months(env: &Env) -> Result<Vec<String>, OpError> {
+    env.db.read(|conn| Ok(periods::closed(conn)?)).await
 }

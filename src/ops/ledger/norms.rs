@@ -7,10 +7,10 @@ use super::LedgerContext;
 use crate::domain::audit::Actor;
 use crate::domain::ledger::norms::{NormCode, Validity, VersionPlan, plan_version};
 use crate::domain::money::Money;
-use crate::ops::OpError;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::DbConn;
 use crate::storage::audit::{self, Change};
-use crate::storage::ledger::norms::{self as store, NormVersion};
+use crate::storage::ledger::norms::{self as store, NormFilter, NormVersion};
 
 /// A version of a norm as finance entered it, parsed.
 pub struct NewNorm {
@@ -127,4 +127,33 @@ pub fn add_version(
         ctx.now,
     )?;
     Ok((version, closed))
+}
+
+/// Versions of the spending norms, by code then start date.
+#[tracing::instrument(skip_all, fields(limit))]
+pub async fn versions(
+    env: &Env,
+    filter: NormFilter,
+    limit: i64,
+) -> Result<Vec<NormVersion>, OpError> {
+    env.db
+        .read(move |conn| Ok(store::list(conn, &filter, limit)?))
+        .await
+}
+
+/// Adds a version of a norm (see [`add_version`]): the new version and the
+/// one it closed.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, code = n.code.as_str()))]
+pub async fn add(
+    env: &Env,
+    who: &Acting,
+    n: NewNorm,
+) -> Result<(NormVersion, Option<NormVersion>), OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            add_version(conn, &actor, n, &ctx)
+        })
+        .await
 }

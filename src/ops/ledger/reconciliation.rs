@@ -2,23 +2,27 @@
 //! automatic matching, manual match and unmatch, explanations of what is
 //! left, and marking the month reconciled.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 use uuid::Uuid;
 
 use super::LedgerContext;
 use crate::domain::ParseError;
 use crate::domain::audit::Actor;
-use crate::domain::ledger::account::AccountCode;
+use crate::domain::ledger::account::{Account, AccountCode};
 use crate::domain::ledger::matching::{self, auto_match};
 use crate::domain::ledger::period::Period;
 use crate::domain::ledger::reconciliation::{
     MatchMethod, Status, WINDOW_DAYS, Workpaper, rows_outside,
 };
 use crate::domain::ledger::statement::StatementRow;
-use crate::ops::OpError;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::audit::{self, Change};
 use crate::storage::ledger::accounts;
-use crate::storage::ledger::reconciliations::{self as store, Reconciliation};
+use crate::storage::ledger::reconciliations::{
+    self as store, Reconciliation, ReconciliationFilter,
+};
 use crate::storage::{DbConn, is_unique_violation};
 
 fn record(
@@ -492,4 +496,173 @@ pub fn reopen(
         ctx,
     )?;
     Ok(r)
+}
+
+// Units of work: what the JSON API calls. Each runs in its own transaction
+// and loads its own context at the time of the service's clock.
+
+/// A reconciliation read whole: its account, and its statement lines,
+/// movements, matches and explanations.
+#[derive(Debug)]
+pub struct Sheet {
+    pub reconciliation: Reconciliation,
+    pub account: Account,
+    pub work: Workpaper,
+}
+
+impl Sheet {
+    fn read(conn: &mut DbConn, r: Reconciliation) -> Result<Self, OpError> {
+        let account = accounts::find(conn, r.account_id)?
+            .ok_or_else(|| OpError::NotFound("account".into()))?;
+        let work = store::workpaper(conn, &r)?;
+        Ok(Sheet {
+            reconciliation: r,
+            account,
+            work,
+        })
+    }
+}
+
+/// A reconciliation in a list: its account's code and its workpaper, to
+/// count from.
+#[derive(Debug)]
+pub struct Summary {
+    pub reconciliation: Reconciliation,
+    pub account: String,
+    pub work: Workpaper,
+}
+
+/// What reconciliations to list.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// The account by code; an unknown code is refused.
+    pub account: Option<AccountCode>,
+    pub period: Option<Period>,
+    pub status: Option<Status>,
+    /// Month and id of the last reconciliation of the previous page.
+    pub after: Option<(Period, Uuid)>,
+}
+
+/// Reconciliations, newest month first.
+#[tracing::instrument(skip_all, fields(limit))]
+pub async fn list(env: &Env, search: Search, limit: i64) -> Result<Vec<Summary>, OpError> {
+    env.db
+        .read(move |conn| {
+            let account_id = match &search.account {
+                None => None,
+                Some(code) => Some(
+                    accounts::find_by_code(conn, code)?
+                        .ok_or_else(|| {
+                            OpError::invalid(
+                                "account",
+                                ParseError::new(
+                                    "account_unknown",
+                                    format!(
+                                        "There is no account {} in the chart; see GET /api/v1/accounts.",
+                                        code.as_str()
+                                    ),
+                                ),
+                            )
+                        })?
+                        .id,
+                ),
+            };
+            let filter = ReconciliationFilter {
+                account_id,
+                period: search.period,
+                status: search.status,
+                after: search.after,
+            };
+            let codes: HashMap<Uuid, String> = accounts::list(conn)?
+                .into_iter()
+                .map(|a| (a.id, a.code.as_str().to_owned()))
+                .collect();
+            store::list(conn, &filter, limit)?
+                .into_iter()
+                .map(|r| {
+                    let work = store::workpaper(conn, &r)?;
+                    let account = codes.get(&r.account_id).cloned().unwrap_or_default();
+                    Ok(Summary {
+                        reconciliation: r,
+                        account,
+                        work,
+                    })
+                })
+                .collect()
+        })
+        .await
+}
+
+/// One reconciliation, read whole.
+#[tracing::instrument(skip_all, fields(%id))]
+pub async fn get(env: &Env, id: Uuid) -> Result<Sheet, OpError> {
+    env.db
+        .read(move |conn| {
+            let r =
+                store::find(conn, id)?.ok_or_else(|| OpError::NotFound("reconciliation".into()))?;
+            Sheet::read(conn, r)
+        })
+        .await
+}
+
+/// Stores a month's statement of an account and matches it automatically
+/// (see [`start`]).
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, account = account.as_str(), %period))]
+pub async fn upload(
+    env: &Env,
+    who: &Acting,
+    account: AccountCode,
+    period: Period,
+    rows: Vec<StatementRow>,
+) -> Result<Sheet, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let r = start(conn, &actor, &account, period, &rows, &ctx)?;
+            Sheet::read(conn, r)
+        })
+        .await
+}
+
+/// A change to a reconciliation.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Pair a statement line with a ledger movement by hand.
+    Match {
+        statement_line_id: Uuid,
+        journal_line_id: Uuid,
+    },
+    /// Undo the match of a statement line.
+    Unmatch { statement_line_id: Uuid },
+    /// Explain a line left unmatched.
+    Explain { target: Explained, note: String },
+    /// Mark the month reconciled.
+    Reconcile,
+    /// Open it again.
+    Reopen,
+}
+
+/// Changes a reconciliation, and reads it whole after the change.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn step(env: &Env, who: &Acting, id: Uuid, step: Step) -> Result<Sheet, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let r = match step {
+                Step::Match {
+                    statement_line_id,
+                    journal_line_id,
+                } => match_lines(conn, &actor, id, statement_line_id, journal_line_id, &ctx)?,
+                Step::Unmatch { statement_line_id } => {
+                    unmatch(conn, &actor, id, statement_line_id, &ctx)?
+                }
+                Step::Explain { target, note } => explain(conn, &actor, id, target, &note, &ctx)?,
+                Step::Reconcile => reconcile(conn, &actor, id, &ctx)?.0,
+                Step::Reopen => reopen(conn, &actor, id, &ctx)?,
+            };
+            Sheet::read(conn, r)
+        })
+        .await
 }
