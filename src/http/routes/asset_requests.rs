@@ -2,8 +2,6 @@
 //! by a board's clerk (or by finance or a manager for any board), approved
 //! or rejected by finance or a manager, fulfilled by finance.
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,24 +9,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::access::BoardScope;
+use crate::domain::access::{Filing, Principal};
 use crate::domain::assets::{AssetCode, CategoryCode, RequestKind, RequestStatus};
 use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::money::Money;
 use crate::domain::page::PageLimit;
-use crate::domain::user::Role;
 use crate::domain::{ParseError, text};
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{AssetDeciders, AssetRequesters, Auth, FinanceDesk};
-use crate::http::routes::assets::category_codes;
 use crate::http::state::AppState;
-use crate::ops::assets::requests::{self as ops, Fulfilment, NewRequest};
-use crate::ops::ledger::LedgerContext;
+use crate::ops::assets::requests::{self as ops, Codes, Fulfilment, NewRequest, Shown, Step};
 use crate::ops::ledger::budget::BudgetShortfall;
-use crate::storage::assets::requests::{self as store, AssetRequest, RequestFilter};
-use crate::storage::ledger::budget_lines;
-use crate::storage::{DbConn, write_tx};
+use crate::storage::assets::requests::{AssetRequest, RequestFilter};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssetRequestView {
@@ -67,21 +60,6 @@ pub struct AssetRequestView {
     pub budget_warnings: Vec<BudgetShortfall>,
 }
 
-struct Codes {
-    categories: HashMap<Uuid, String>,
-    lines: HashMap<Uuid, String>,
-}
-
-fn codes(conn: &mut DbConn) -> Result<Codes, ApiError> {
-    Ok(Codes {
-        categories: category_codes(conn)?,
-        lines: budget_lines::list(conn)?
-            .into_iter()
-            .map(|l| (l.id, l.code.as_str().to_owned()))
-            .collect(),
-    })
-}
-
 fn view(r: &AssetRequest, c: &Codes, warnings: Vec<BudgetShortfall>) -> AssetRequestView {
     AssetRequestView {
         id: r.id,
@@ -109,6 +87,11 @@ fn view(r: &AssetRequest, c: &Codes, warnings: Vec<BudgetShortfall>) -> AssetReq
         created_at: r.created_at,
         budget_warnings: warnings,
     }
+}
+
+/// The view of the one request an operation returned.
+fn one(shown: Shown) -> AssetRequestView {
+    view(&shown.request, &shown.codes, shown.warnings)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -148,46 +131,47 @@ pub async fn list_requests(
     state: web::Data<AppState>,
     query: web::Query<AssetRequestQuery>,
 ) -> Result<web::Json<AssetRequestList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let status = errors.check_opt("status", q.status.as_deref().map(RequestStatus::parse));
-    let kind = errors.check_opt("kind", q.kind.as_deref().map(RequestKind::parse));
-    let after = errors.check_opt(
-        "cursor",
-        q.cursor.as_deref().map(|c| {
-            Uuid::parse_str(c).map_err(|_| {
-                ParseError::new("invalid_cursor", "Pass back next_cursor as it was given.")
-            })
-        }),
-    );
-    let (Some(limit), Some(status), Some(kind), Some(after)) = (limit, status, kind, after) else {
-        return Err(errors.into());
-    };
-    let board_id = match auth.principal.board_scope() {
-        BoardScope::All => q.board_id,
-        BoardScope::Only(own) if q.board_id.is_none_or(|b| b == own) => Some(own),
-        BoardScope::Only(_) | BoardScope::None => {
-            return Ok(web::Json(AssetRequestList {
-                items: vec![],
-                next_cursor: None,
-            }));
-        }
-    };
-    let limit = limit.get();
-    let filter = RequestFilter {
-        board_id,
-        status,
-        kind,
-        after,
-    };
-    let (items, c) = state
-        .db(move |conn| Ok((store::list(conn, &filter, limit)?, codes(conn)?)))
-        .await?;
+    let (search, limit) = query.into_inner().parse()?;
+    let listed = ops::list(&state.env, &auth.acting(), search, limit).await?;
     Ok(web::Json(AssetRequestList {
-        next_cursor: crate::http::routes::next_cursor(&items, limit, |r| r.id.to_string()),
-        items: items.iter().map(|r| view(r, &c, vec![])).collect(),
+        next_cursor: crate::http::routes::next_cursor(&listed.requests, limit, |r| {
+            r.id.to_string()
+        }),
+        items: listed
+            .requests
+            .iter()
+            .map(|r| view(r, &listed.codes, vec![]))
+            .collect(),
     }))
+}
+
+impl AssetRequestQuery {
+    fn parse(self) -> Result<(RequestFilter, i64), ApiError> {
+        let q = self;
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(q.limit));
+        let status = errors.check_opt("status", q.status.as_deref().map(RequestStatus::parse));
+        let kind = errors.check_opt("kind", q.kind.as_deref().map(RequestKind::parse));
+        let after = errors.check_opt(
+            "cursor",
+            q.cursor.as_deref().map(|c| {
+                Uuid::parse_str(c).map_err(|_| {
+                    ParseError::new("invalid_cursor", "Pass back next_cursor as it was given.")
+                })
+            }),
+        );
+        let (Some(limit), Some(status), Some(kind), Some(after)) = (limit, status, kind, after)
+        else {
+            return Err(errors.into());
+        };
+        let search = RequestFilter {
+            board_id: q.board_id,
+            status,
+            kind,
+            after,
+        };
+        Ok((search, limit.get()))
+    }
 }
 
 /// One asset request.
@@ -206,17 +190,8 @@ pub async fn get_request(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<AssetRequestView>, ApiError> {
-    let id = id.into_inner();
-    let scope = auth.principal.board_scope();
-    let v = state
-        .db(move |conn| {
-            let r = store::find(conn, id)?
-                .filter(|r| scope.allows(Some(r.board_id)))
-                .ok_or_else(|| ApiError::not_found("asset request"))?;
-            Ok(view(&r, &codes(conn)?, vec![]))
-        })
-        .await?;
-    Ok(web::Json(v))
+    let shown = ops::get(&state.env, &auth.acting(), id.into_inner()).await?;
+    Ok(web::Json(one(shown)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -263,84 +238,68 @@ pub async fn create_request(
     state: web::Data<AppState>,
     body: Json<CreateAssetRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let board_id = match (auth.principal.role, auth.principal.board_id, b.board_id) {
-        (Role::Clerk, Some(own), None) => Some(own),
-        (Role::Clerk, Some(own), Some(asked)) if asked == own => Some(own),
-        (Role::Clerk, _, _) => {
-            errors.push(
-                "board_id",
-                ParseError::new(
-                    "not_your_board",
-                    "A clerk files requests for their own board only; leave board_id out.",
-                ),
-            );
-            None
-        }
-        (_, _, Some(asked)) => Some(asked),
-        (_, _, None) => {
-            errors.push(
-                "board_id",
-                ParseError::new("required", "Say which board the request is for."),
-            );
-            None
-        }
-    };
-    let kind = errors.check("kind", RequestKind::parse(&b.kind));
-    let category = errors.check_opt("category", b.category.as_deref().map(CategoryCode::parse));
-    let line = errors.check_opt(
-        "budget_line",
-        b.budget_line.as_deref().map(BudgetLineCode::parse),
-    );
-    let amount = errors.check_opt(
-        "amount",
-        b.amount.as_deref().map(|a| {
-            Money::parse(a).and_then(|m| {
-                if m.is_negative() {
-                    Err(ParseError::new(
-                        "negative_amount",
-                        "The estimate cannot be negative.",
-                    ))
-                } else {
-                    Ok(m)
-                }
-            })
-        }),
-    );
-    let description = errors.check(
-        "description",
-        text::bounded("Description", &b.description, 1, 500),
-    );
-    let (Some(board_id), Some(kind), Some(category), Some(line), Some(amount), Some(description)) =
-        (board_id, kind, category, line, amount, description)
-    else {
-        return Err(errors.into());
-    };
-    let n = NewRequest {
-        kind,
-        board_id,
-        category,
-        asset_id: b.asset_id,
-        budget_line: line,
-        amount: amount.unwrap_or(Money::ZERO),
-        description,
-        buy_anyway: b.buy_anyway,
-    };
-    let actor = auth.actor();
-    let (r, c) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let r = ops::submit(conn, &actor, n, &ctx)?;
-                Ok((r, codes(conn)?))
-            })
-        })
-        .await?;
+    let new = body.into_inner().parse(&auth.principal)?;
+    let v = one(ops::file(&state.env, &auth.acting(), new).await?);
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/asset-requests/{}", r.id)))
-        .json(view(&r, &c, vec![])))
+        .insert_header((header::LOCATION, format!("/api/v1/asset-requests/{}", v.id)))
+        .json(v))
+}
+
+impl CreateAssetRequest {
+    fn parse(self, principal: &Principal) -> Result<NewRequest, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let board_id = errors.check(
+            "board_id",
+            principal.filing_board(b.board_id, Filing::AssetRequest),
+        );
+        let kind = errors.check("kind", RequestKind::parse(&b.kind));
+        let category = errors.check_opt("category", b.category.as_deref().map(CategoryCode::parse));
+        let line = errors.check_opt(
+            "budget_line",
+            b.budget_line.as_deref().map(BudgetLineCode::parse),
+        );
+        let amount = errors.check_opt(
+            "amount",
+            b.amount.as_deref().map(|a| {
+                Money::parse(a).and_then(|m| {
+                    if m.is_negative() {
+                        Err(ParseError::new(
+                            "negative_amount",
+                            "The estimate cannot be negative.",
+                        ))
+                    } else {
+                        Ok(m)
+                    }
+                })
+            }),
+        );
+        let description = errors.check(
+            "description",
+            text::bounded("Description", &b.description, 1, 500),
+        );
+        let (
+            Some(board_id),
+            Some(kind),
+            Some(category),
+            Some(line),
+            Some(amount),
+            Some(description),
+        ) = (board_id, kind, category, line, amount, description)
+        else {
+            return Err(errors.into());
+        };
+        Ok(NewRequest {
+            kind,
+            board_id,
+            category,
+            asset_id: b.asset_id,
+            budget_line: line,
+            amount: amount.unwrap_or(Money::ZERO),
+            description,
+            buy_anyway: b.buy_anyway,
+        })
+    }
 }
 
 /// Approve a submitted request (finance, managers): the estimate is
@@ -364,19 +323,8 @@ pub async fn approve_request(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<AssetRequestView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (r, w, c) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (r, w) = ops::approve(conn, &actor, id, &ctx)?;
-                Ok((r, w, codes(conn)?))
-            })
-        })
-        .await?;
-    Ok(web::Json(view(&r, &c, w.into_iter().collect())))
+    let shown = ops::step(&state.env, &auth.acting(), id.into_inner(), Step::Approve).await?;
+    Ok(web::Json(one(shown)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -407,21 +355,11 @@ pub async fn reject_request(
     id: web::Path<Uuid>,
     body: Json<RejectAssetRequest>,
 ) -> Result<web::Json<AssetRequestView>, ApiError> {
-    let clock = state.env.clock.clone();
     let reason = text::bounded("Reason", &body.into_inner().reason, 1, 500)
         .map_err(|e| ApiError::validation("reason", e))?;
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (r, c) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let r = ops::reject(conn, &actor, id, &reason, &ctx)?;
-                Ok((r, codes(conn)?))
-            })
-        })
-        .await?;
-    Ok(web::Json(view(&r, &c, vec![])))
+    let step = Step::Reject { reason };
+    let shown = ops::step(&state.env, &auth.acting(), id.into_inner(), step).await?;
+    Ok(web::Json(one(shown)))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -464,55 +402,51 @@ pub async fn fulfil_request(
     id: web::Path<Uuid>,
     body: Json<FulfilAssetRequest>,
 ) -> Result<web::Json<AssetRequestView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let cost = errors.check_opt(
-        "cost",
-        b.cost.as_deref().map(|a| {
-            Money::parse(a).and_then(|m| {
-                if m.is_negative() {
-                    Err(ParseError::new(
-                        "negative_amount",
-                        "The cost cannot be negative.",
-                    ))
-                } else {
-                    Ok(m)
-                }
-            })
-        }),
-    );
-    let code = errors.check_opt("code", b.code.as_deref().map(AssetCode::parse));
-    let name = errors.check_opt(
-        "name",
-        b.name.as_deref().map(|n| text::bounded("Name", n, 1, 200)),
-    );
-    let location = errors.check_opt(
-        "location",
-        b.location
-            .as_deref()
-            .map(|l| text::bounded("Location", l, 1, 200)),
-    );
-    let (Some(cost), Some(code), Some(name), Some(location)) = (cost, code, name, location) else {
-        return Err(errors.into());
-    };
-    let f = Fulfilment {
-        cost,
-        code,
-        name,
-        location,
-        acquired_on: b.acquired_on,
-    };
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (r, w, c) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (r, w) = ops::fulfil(conn, &actor, id, f, &ctx)?;
-                Ok((r, w, codes(conn)?))
-            })
+    let step = Step::Fulfil(body.into_inner().parse()?);
+    let shown = ops::step(&state.env, &auth.acting(), id.into_inner(), step).await?;
+    Ok(web::Json(one(shown)))
+}
+
+impl FulfilAssetRequest {
+    fn parse(self) -> Result<Fulfilment, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let cost = errors.check_opt(
+            "cost",
+            b.cost.as_deref().map(|a| {
+                Money::parse(a).and_then(|m| {
+                    if m.is_negative() {
+                        Err(ParseError::new(
+                            "negative_amount",
+                            "The cost cannot be negative.",
+                        ))
+                    } else {
+                        Ok(m)
+                    }
+                })
+            }),
+        );
+        let code = errors.check_opt("code", b.code.as_deref().map(AssetCode::parse));
+        let name = errors.check_opt(
+            "name",
+            b.name.as_deref().map(|n| text::bounded("Name", n, 1, 200)),
+        );
+        let location = errors.check_opt(
+            "location",
+            b.location
+                .as_deref()
+                .map(|l| text::bounded("Location", l, 1, 200)),
+        );
+        let (Some(cost), Some(code), Some(name), Some(location)) = (cost, code, name, location)
+        else {
+            return Err(errors.into());
+        };
+        Ok(Fulfilment {
+            cost,
+            code,
+            name,
+            location,
+            acquired_on: b.acquired_on,
         })
-        .await?;
-    Ok(web::Json(view(&r, &c, w)))
+    }
 }

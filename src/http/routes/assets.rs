@@ -22,11 +22,9 @@ use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::extract::Json;
 use crate::http::guard::{AssetDeciders, AssetReaders, Auth, FinanceDesk};
 use crate::http::state::AppState;
-use crate::ops::assets::{self as ops, AssetChange, NewAsset, Transfer};
-use crate::ops::ledger::LedgerContext;
-use crate::storage::assets::history::{self, Event};
-use crate::storage::assets::register::{self, Asset, AssetFilter, AssetVisibility};
-use crate::storage::{DbConn, write_tx};
+use crate::ops::assets::{self as ops, AssetChange, Listed, NewAsset, Search, Transfer};
+use crate::storage::assets::history::Event;
+use crate::storage::assets::register::{Asset, AssetVisibility};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryView {
@@ -60,7 +58,7 @@ pub async fn list_categories(
     _auth: Auth<AssetReaders>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<CategoryList>, ApiError> {
-    let cats = state.db(|conn| Ok(register::categories(conn)?)).await?;
+    let cats = ops::categories(&state.env).await?;
     Ok(web::Json(CategoryList {
         items: cats
             .into_iter()
@@ -112,14 +110,7 @@ pub struct AssetView {
     pub updated_at: DateTime<Utc>,
 }
 
-pub(crate) fn category_codes(conn: &mut DbConn) -> Result<HashMap<Uuid, String>, ApiError> {
-    Ok(register::categories(conn)?
-        .into_iter()
-        .map(|c| (c.id, c.code.as_str().to_owned()))
-        .collect())
-}
-
-pub(crate) fn view(a: &Asset, codes: &HashMap<Uuid, String>) -> AssetView {
+fn view(a: &Asset, codes: &HashMap<Uuid, String>) -> AssetView {
     AssetView {
         id: a.id,
         code: a.code.as_str().to_owned(),
@@ -142,14 +133,9 @@ pub(crate) fn view(a: &Asset, codes: &HashMap<Uuid, String>) -> AssetView {
     }
 }
 
-/// Whether the caller may see the asset: clerks see their board's assets
-/// and idle ones.
-pub(crate) fn visible(p: &Principal, a: &Asset) -> bool {
-    match p.board_scope() {
-        BoardScope::All => true,
-        BoardScope::Only(own) => a.custodian_board_id == own || a.status == AssetStatus::Idle,
-        BoardScope::None => false,
-    }
+/// The view of the one asset an operation returned.
+fn one(listed: &Listed) -> AssetView {
+    view(&listed.assets[0], &listed.categories)
 }
 
 fn visibility(p: &Principal) -> Result<AssetVisibility, ApiError> {
@@ -201,54 +187,52 @@ pub async fn list_assets(
     state: web::Data<AppState>,
     query: web::Query<AssetQuery>,
 ) -> Result<web::Json<AssetList>, ApiError> {
-    let q = query.into_inner();
-    let mut errors = FieldErrors::new();
-    let limit = errors.check("limit", PageLimit::parse(q.limit));
-    let status = errors.check_opt("status", q.status.as_deref().map(AssetStatus::parse));
-    let category = errors.check_opt("category", q.category.as_deref().map(CategoryCode::parse));
-    let after = errors.check_opt(
-        "cursor",
-        q.cursor.as_deref().map(|c| {
-            AssetCode::parse(c)
-                .map(|c| c.as_str().to_owned())
-                .map_err(|_| {
-                    ParseError::new("invalid_cursor", "Pass back next_cursor as it was given.")
-                })
-        }),
-    );
-    let (Some(limit), Some(status), Some(category), Some(after)) = (limit, status, category, after)
-    else {
-        return Err(errors.into());
-    };
-    let visibility = visibility(&auth.principal)?;
-    let limit = limit.get();
-    let (items, codes) = state
-        .db(move |conn| {
-            let codes = category_codes(conn)?;
-            let category_id = match category {
-                None => None,
-                Some(c) => match codes.iter().find(|(_, code)| code.as_str() == c.as_str()) {
-                    Some((id, _)) => Some(*id),
-                    None => return Ok((vec![], codes)),
-                },
-            };
-            let filter = AssetFilter {
-                visibility,
-                board_id: q.board_id,
-                status,
-                category_id,
-                location: q.location,
-                after,
-            };
-            Ok((register::list(conn, &filter, limit)?, codes))
-        })
-        .await?;
+    let (search, limit) = query.into_inner().parse(&auth.principal)?;
+    let listed = ops::list(&state.env, search, limit).await?;
     Ok(web::Json(AssetList {
-        next_cursor: crate::http::routes::next_cursor(&items, limit, |a| {
+        next_cursor: crate::http::routes::next_cursor(&listed.assets, limit, |a| {
             a.code.as_str().to_owned()
         }),
-        items: items.iter().map(|a| view(a, &codes)).collect(),
+        items: listed
+            .assets
+            .iter()
+            .map(|a| view(a, &listed.categories))
+            .collect(),
     }))
+}
+
+impl AssetQuery {
+    fn parse(self, principal: &Principal) -> Result<(Search, i64), ApiError> {
+        let q = self;
+        let mut errors = FieldErrors::new();
+        let limit = errors.check("limit", PageLimit::parse(q.limit));
+        let status = errors.check_opt("status", q.status.as_deref().map(AssetStatus::parse));
+        let category = errors.check_opt("category", q.category.as_deref().map(CategoryCode::parse));
+        let after = errors.check_opt(
+            "cursor",
+            q.cursor.as_deref().map(|c| {
+                AssetCode::parse(c)
+                    .map(|c| c.as_str().to_owned())
+                    .map_err(|_| {
+                        ParseError::new("invalid_cursor", "Pass back next_cursor as it was given.")
+                    })
+            }),
+        );
+        let (Some(limit), Some(status), Some(category), Some(after)) =
+            (limit, status, category, after)
+        else {
+            return Err(errors.into());
+        };
+        let search = Search {
+            visibility: visibility(principal)?,
+            board_id: q.board_id,
+            status,
+            category,
+            location: q.location,
+            after,
+        };
+        Ok((search, limit.get()))
+    }
 }
 
 /// One asset.
@@ -267,16 +251,8 @@ pub async fn get_asset(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<AssetView>, ApiError> {
-    let id = id.into_inner();
-    let v = state
-        .db(move |conn| {
-            let a = register::find(conn, id)?
-                .filter(|a| visible(&auth.principal, a))
-                .ok_or_else(|| ApiError::not_found("asset"))?;
-            Ok(view(&a, &category_codes(conn)?))
-        })
-        .await?;
-    Ok(web::Json(v))
+    let listed = ops::get(&state.env, &auth.acting(), id.into_inner()).await?;
+    Ok(web::Json(one(&listed)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -333,81 +309,78 @@ pub async fn create_asset(
     state: web::Data<AppState>,
     body: Json<CreateAsset>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let code = errors.check("code", AssetCode::parse(&b.code));
-    let name = errors.check("name", text::bounded("Name", &b.name, 1, 200));
-    let category = errors.check("category", CategoryCode::parse(&b.category));
-    let unit = errors.check_opt(
-        "unit",
-        b.unit.as_deref().map(|u| text::bounded("Unit", u, 1, 40)),
-    );
-    let cost = errors.check(
-        "original_cost",
-        crate::domain::ledger::journal::positive_amount(&b.original_cost),
-    );
-    let wear = errors.check_opt(
-        "accumulated_wear",
-        b.accumulated_wear.as_deref().map(|w| {
-            Money::parse(w).and_then(|m| {
-                if m.is_negative() {
-                    Err(ParseError::new(
-                        "negative_amount",
-                        "Accumulated wear cannot be negative.",
-                    ))
-                } else {
-                    Ok(m)
-                }
-            })
-        }),
-    );
-    let rate = errors.check_opt("wear_rate", b.wear_rate.as_deref().map(WearRate::parse));
-    let location = location(&mut errors, "location", &b.location);
-    let status = errors.check_opt("status", b.status.as_deref().map(AssetStatus::parse));
-    let (
-        Some(code),
-        Some(name),
-        Some(category),
-        Some(unit),
-        Some(cost),
-        Some(wear),
-        Some(rate),
-        Some(location),
-        Some(status),
-    ) = (
-        code, name, category, unit, cost, wear, rate, location, status,
-    )
-    else {
-        return Err(errors.into());
-    };
-    let n = NewAsset {
-        code,
-        name,
-        category,
-        unit,
-        original_cost: cost,
-        accumulated_wear: wear.unwrap_or(Money::ZERO),
-        acquired_on: b.acquired_on,
-        wear_rate: rate,
-        custodian_board_id: b.custodian_board_id,
-        location,
-        status: status.unwrap_or(AssetStatus::InUse),
-        origin_board_id: b.origin_board_id,
-    };
-    let actor = auth.actor();
-    let (a, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let a = ops::register_asset(conn, &actor, n, &ctx)?;
-                Ok((a, category_codes(conn)?))
-            })
-        })
-        .await?;
+    let new = body.into_inner().parse()?;
+    let listed = ops::register(&state.env, &auth.acting(), new).await?;
+    let v = one(&listed);
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/assets/{}", a.id)))
-        .json(view(&a, &codes)))
+        .insert_header((header::LOCATION, format!("/api/v1/assets/{}", v.id)))
+        .json(v))
+}
+
+impl CreateAsset {
+    fn parse(self) -> Result<NewAsset, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let code = errors.check("code", AssetCode::parse(&b.code));
+        let name = errors.check("name", text::bounded("Name", &b.name, 1, 200));
+        let category = errors.check("category", CategoryCode::parse(&b.category));
+        let unit = errors.check_opt(
+            "unit",
+            b.unit.as_deref().map(|u| text::bounded("Unit", u, 1, 40)),
+        );
+        let cost = errors.check(
+            "original_cost",
+            crate::domain::ledger::journal::positive_amount(&b.original_cost),
+        );
+        let wear = errors.check_opt(
+            "accumulated_wear",
+            b.accumulated_wear.as_deref().map(|w| {
+                Money::parse(w).and_then(|m| {
+                    if m.is_negative() {
+                        Err(ParseError::new(
+                            "negative_amount",
+                            "Accumulated wear cannot be negative.",
+                        ))
+                    } else {
+                        Ok(m)
+                    }
+                })
+            }),
+        );
+        let rate = errors.check_opt("wear_rate", b.wear_rate.as_deref().map(WearRate::parse));
+        let location = location(&mut errors, "location", &b.location);
+        let status = errors.check_opt("status", b.status.as_deref().map(AssetStatus::parse));
+        let (
+            Some(code),
+            Some(name),
+            Some(category),
+            Some(unit),
+            Some(cost),
+            Some(wear),
+            Some(rate),
+            Some(location),
+            Some(status),
+        ) = (
+            code, name, category, unit, cost, wear, rate, location, status,
+        )
+        else {
+            return Err(errors.into());
+        };
+        Ok(NewAsset {
+            code,
+            name,
+            category,
+            unit,
+            original_cost: cost,
+            accumulated_wear: wear.unwrap_or(Money::ZERO),
+            acquired_on: b.acquired_on,
+            wear_rate: rate,
+            custodian_board_id: b.custodian_board_id,
+            location,
+            status: status.unwrap_or(AssetStatus::InUse),
+            origin_board_id: b.origin_board_id,
+        })
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -450,48 +423,44 @@ pub async fn update_asset(
     id: web::Path<Uuid>,
     body: Json<UpdateAsset>,
 ) -> Result<web::Json<AssetView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let name = errors.check_opt(
-        "name",
-        b.name.as_deref().map(|n| text::bounded("Name", n, 1, 200)),
-    );
-    let location = errors.check_opt(
-        "location",
-        b.location
-            .as_deref()
-            .map(|l| text::bounded("Location", l, 1, 200)),
-    );
-    let status = errors.check_opt("status", b.status.as_deref().map(AssetStatus::parse));
-    let reason = errors.check_opt(
-        "reason",
-        b.reason
-            .as_deref()
-            .map(|r| text::bounded("Reason", r, 1, 500)),
-    );
-    let (Some(name), Some(location), Some(status), Some(reason)) = (name, location, status, reason)
-    else {
-        return Err(errors.into());
-    };
-    let change = AssetChange {
-        name,
-        location,
-        status,
-        reason,
-    };
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (a, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let a = ops::change_asset(conn, &actor, id, change, &ctx)?;
-                Ok((a, category_codes(conn)?))
-            })
+    let change = body.into_inner().parse()?;
+    let listed = ops::change(&state.env, &auth.acting(), id.into_inner(), change).await?;
+    Ok(web::Json(one(&listed)))
+}
+
+impl UpdateAsset {
+    fn parse(self) -> Result<AssetChange, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let name = errors.check_opt(
+            "name",
+            b.name.as_deref().map(|n| text::bounded("Name", n, 1, 200)),
+        );
+        let location = errors.check_opt(
+            "location",
+            b.location
+                .as_deref()
+                .map(|l| text::bounded("Location", l, 1, 200)),
+        );
+        let status = errors.check_opt("status", b.status.as_deref().map(AssetStatus::parse));
+        let reason = errors.check_opt(
+            "reason",
+            b.reason
+                .as_deref()
+                .map(|r| text::bounded("Reason", r, 1, 500)),
+        );
+        let (Some(name), Some(location), Some(status), Some(reason)) =
+            (name, location, status, reason)
+        else {
+            return Err(errors.into());
+        };
+        Ok(AssetChange {
+            name,
+            location,
+            status,
+            reason,
         })
-        .await?;
-    Ok(web::Json(view(&a, &codes)))
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -529,39 +498,34 @@ pub async fn transfer_asset(
     id: web::Path<Uuid>,
     body: Json<TransferAsset>,
 ) -> Result<web::Json<AssetView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    let reason = errors.check("reason", text::bounded("Reason", &b.reason, 1, 500));
-    let location = errors.check_opt(
-        "location",
-        b.location
-            .as_deref()
-            .map(|l| text::bounded("Location", l, 1, 200)),
-    );
-    let status = errors.check_opt("status", b.status.as_deref().map(AssetStatus::parse));
-    let (Some(reason), Some(location), Some(status)) = (reason, location, status) else {
-        return Err(errors.into());
-    };
-    let t = Transfer {
-        to_board_id: b.to_board_id,
-        reason,
-        location,
-        status,
-        asset_request_id: None,
-    };
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let (a, codes) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let a = ops::transfer(conn, &actor, id, t, &ctx)?;
-                Ok((a, category_codes(conn)?))
-            })
+    let t = body.into_inner().parse()?;
+    let listed = ops::transfer_custody(&state.env, &auth.acting(), id.into_inner(), t).await?;
+    Ok(web::Json(one(&listed)))
+}
+
+impl TransferAsset {
+    fn parse(self) -> Result<Transfer, ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        let reason = errors.check("reason", text::bounded("Reason", &b.reason, 1, 500));
+        let location = errors.check_opt(
+            "location",
+            b.location
+                .as_deref()
+                .map(|l| text::bounded("Location", l, 1, 200)),
+        );
+        let status = errors.check_opt("status", b.status.as_deref().map(AssetStatus::parse));
+        let (Some(reason), Some(location), Some(status)) = (reason, location, status) else {
+            return Err(errors.into());
+        };
+        Ok(Transfer {
+            to_board_id: b.to_board_id,
+            reason,
+            location,
+            status,
+            asset_request_id: None,
         })
-        .await?;
-    Ok(web::Json(view(&a, &codes)))
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -631,14 +595,7 @@ pub async fn asset_history(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<AssetHistory>, ApiError> {
     let id = id.into_inner();
-    let items = state
-        .db(move |conn| {
-            register::find(conn, id)?
-                .filter(|a| visible(&auth.principal, a))
-                .ok_or_else(|| ApiError::not_found("asset"))?;
-            Ok(history::of_asset(conn, id)?)
-        })
-        .await?;
+    let items = ops::history_of(&state.env, &auth.acting(), id).await?;
     Ok(web::Json(AssetHistory {
         asset_id: id,
         items: items.into_iter().map(event_view).collect(),

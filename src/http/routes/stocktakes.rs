@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::domain::access::BoardScope;
 use crate::domain::assets::AssetCode;
 use crate::domain::page::PageLimit;
 use crate::domain::{ParseError, text};
@@ -19,10 +18,8 @@ use crate::http::extract::Json;
 use crate::http::guard::{Auth, FinanceDesk, StocktakeCounters, StocktakeReaders};
 use crate::http::state::AppState;
 use crate::http::tabular::{self, Output};
-use crate::ops::assets::stocktakes as ops;
-use crate::ops::ledger::LedgerContext;
-use crate::storage::assets::stocktakes::{self as store, Stocktake, StoredDiscrepancy};
-use crate::storage::write_tx;
+use crate::ops::assets::stocktakes::{self as ops, Shown};
+use crate::storage::assets::stocktakes::StoredDiscrepancy;
 
 /// The most codes one count may carry.
 pub const MAX_CODES: usize = 2000;
@@ -68,7 +65,12 @@ fn row(d: StoredDiscrepancy) -> DiscrepancyRow {
     }
 }
 
-fn view(s: Stocktake, counted: usize, d: Vec<StoredDiscrepancy>) -> StocktakeView {
+fn view(shown: Shown) -> StocktakeView {
+    let Shown {
+        stocktake: s,
+        counted,
+        discrepancies: d,
+    } = shown;
     StocktakeView {
         id: s.id,
         board_id: s.board_id,
@@ -110,26 +112,26 @@ pub async fn create_stocktake(
     state: web::Data<AppState>,
     body: Json<CreateStocktake>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let location = b
-        .location
-        .as_deref()
-        .map(|l| text::bounded("Location", l, 1, 200))
-        .transpose()
-        .map_err(|e| ApiError::validation("location", e))?;
-    let actor = auth.actor();
-    let s = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                Ok(ops::open(conn, &actor, b.board_id, location, &ctx)?)
-            })
-        })
-        .await?;
+    let (board_id, location) = body.into_inner().parse()?;
+    let shown = ops::start(&state.env, &auth.acting(), board_id, location).await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/stocktakes/{}", s.id)))
-        .json(view(s, 0, vec![])))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/stocktakes/{}", shown.stocktake.id),
+        ))
+        .json(view(shown)))
+}
+
+impl CreateStocktake {
+    fn parse(self) -> Result<(Option<Uuid>, Option<String>), ApiError> {
+        let location = self
+            .location
+            .as_deref()
+            .map(|l| text::bounded("Location", l, 1, 200))
+            .transpose()
+            .map_err(|e| ApiError::validation("location", e))?;
+        Ok((self.board_id, location))
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -165,25 +167,10 @@ pub async fn list_stocktakes(
 ) -> Result<web::Json<StocktakeList>, ApiError> {
     let q = query.into_inner();
     let limit = PageLimit::parse(q.limit).map_err(|e| ApiError::validation("limit", e))?;
-    let board_id = match auth.principal.board_scope() {
-        BoardScope::All => q.board_id,
-        BoardScope::Only(own) if q.board_id.is_none_or(|b| b == own) => Some(own),
-        BoardScope::Only(_) | BoardScope::None => {
-            return Ok(web::Json(StocktakeList { items: vec![] }));
-        }
-    };
-    let items = state
-        .db(move |conn| {
-            let list = store::list(conn, board_id, limit.get())?;
-            let mut out = Vec::with_capacity(list.len());
-            for s in list {
-                let n = store::counts(conn, s.id)?.len();
-                out.push(view(s, n, vec![]));
-            }
-            Ok(out)
-        })
-        .await?;
-    Ok(web::Json(StocktakeList { items }))
+    let list = ops::list(&state.env, &auth.acting(), q.board_id, limit.get()).await?;
+    Ok(web::Json(StocktakeList {
+        items: list.into_iter().map(view).collect(),
+    }))
 }
 
 /// One stocktake with its discrepancies once closed; `?format=csv` (or
@@ -208,17 +195,7 @@ pub async fn get_stocktake(
     let csv = output.wants_csv(&req)?;
     let excel = output.excel.unwrap_or(false);
     let id = id.into_inner();
-    let scope = auth.principal.board_scope();
-    let v = state
-        .db(move |conn| {
-            let s = store::find(conn, id)?
-                .filter(|s| scope.allows(s.board_id))
-                .ok_or_else(|| ApiError::not_found("stocktake"))?;
-            let n = store::counts(conn, id)?.len();
-            let d = store::discrepancies(conn, id)?;
-            Ok(view(s, n, d))
-        })
-        .await?;
+    let v = view(ops::get(&state.env, &auth.acting(), id).await?);
     if csv {
         return tabular::csv_response(&v.discrepancies, excel, &format!("stocktake-{id}"));
     }
@@ -256,53 +233,46 @@ pub async fn create_count(
     id: web::Path<Uuid>,
     body: Json<CreateCount>,
 ) -> Result<web::Json<StocktakeView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let b = body.into_inner();
-    let mut errors = FieldErrors::new();
-    if b.codes.is_empty() || b.codes.len() > MAX_CODES {
-        errors.push(
-            "codes",
-            ParseError::new(
-                "code_count",
-                format!(
-                    "A count carries 1 to {MAX_CODES} codes; this one has {}.",
-                    b.codes.len()
+    let (codes, location) = body.into_inner().parse()?;
+    let shown =
+        ops::add_counts(&state.env, &auth.acting(), id.into_inner(), codes, location).await?;
+    Ok(web::Json(view(shown)))
+}
+
+impl CreateCount {
+    fn parse(self) -> Result<(Vec<AssetCode>, Option<String>), ApiError> {
+        let b = self;
+        let mut errors = FieldErrors::new();
+        if b.codes.is_empty() || b.codes.len() > MAX_CODES {
+            errors.push(
+                "codes",
+                ParseError::new(
+                    "code_count",
+                    format!(
+                        "A count carries 1 to {MAX_CODES} codes; this one has {}.",
+                        b.codes.len()
+                    ),
                 ),
-            ),
-        );
-    }
-    let mut codes = Vec::with_capacity(b.codes.len().min(MAX_CODES));
-    for (i, c) in b.codes.iter().take(MAX_CODES).enumerate() {
-        if let Some(code) = errors.check(&format!("codes[{i}]"), AssetCode::parse(c)) {
-            codes.push(code);
+            );
         }
+        let mut codes = Vec::with_capacity(b.codes.len().min(MAX_CODES));
+        for (i, c) in b.codes.iter().take(MAX_CODES).enumerate() {
+            if let Some(code) = errors.check(&format!("codes[{i}]"), AssetCode::parse(c)) {
+                codes.push(code);
+            }
+        }
+        let location = errors.check_opt(
+            "location",
+            b.location
+                .as_deref()
+                .map(|l| text::bounded("Location", l, 1, 200)),
+        );
+        let Some(location) = location else {
+            return Err(errors.into());
+        };
+        errors.finish()?;
+        Ok((codes, location))
     }
-    let location = errors.check_opt(
-        "location",
-        b.location
-            .as_deref()
-            .map(|l| text::bounded("Location", l, 1, 200)),
-    );
-    let Some(location) = location else {
-        return Err(errors.into());
-    };
-    errors.finish()?;
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let scope = auth.principal.board_scope();
-    let v = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                store::find(conn, id)?
-                    .filter(|s| scope.allows(s.board_id))
-                    .ok_or_else(|| ApiError::not_found("stocktake"))?;
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (s, n) = ops::count(conn, &actor, id, &codes, location, &ctx)?;
-                Ok(view(s, n, vec![]))
-            })
-        })
-        .await?;
-    Ok(web::Json(v))
 }
 
 /// Close an open stocktake (finance): the counts are compared with the
@@ -325,18 +295,6 @@ pub async fn close_stocktake(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<StocktakeView>, ApiError> {
-    let clock = state.env.clock.clone();
-    let id = id.into_inner();
-    let actor = auth.actor();
-    let v = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                let (s, d) = ops::close(conn, &actor, id, &ctx)?;
-                let n = store::counts(conn, id)?.len();
-                Ok(view(s, n, d))
-            })
-        })
-        .await?;
-    Ok(web::Json(v))
+    let shown = ops::finish(&state.env, &auth.acting(), id.into_inner()).await?;
+    Ok(web::Json(view(shown)))
 }

@@ -15,9 +15,7 @@ use crate::http::extract::Json;
 use crate::http::guard::{Auth, FinanceDesk, LedgerReaders};
 use crate::http::state::AppState;
 use crate::ops::assets::wear_runs::{self as ops, AssetWear};
-use crate::ops::ledger::LedgerContext;
-use crate::storage::assets::wear_runs::{self as store, WearRun};
-use crate::storage::write_tx;
+use crate::storage::assets::wear_runs::WearRun;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AssetWearView {
@@ -107,28 +105,10 @@ pub async fn create_wear_run(
     state: web::Data<AppState>,
     body: Json<CreateWearRun>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
     let year = FiscalYear::new(body.into_inner().fiscal_year)
         .map_err(|e| ApiError::validation("fiscal_year", e))?;
-    let actor = auth.actor();
-    let outcome = state
-        .db(move |conn| {
-            let result = write_tx(conn, |conn| {
-                let ctx = LedgerContext::load(conn, clock.now())?;
-                ops::run(conn, &actor, year, &ctx).map_err(ApiError::from)
-            });
-            match result {
-                Ok(o) => Ok(view(o.run, o.already_run, o.assets)),
-                // A concurrent run of the same year committed first.
-                Err(_) if store::of_year(conn, year.get())?.is_some() => {
-                    let run = store::of_year(conn, year.get())?
-                        .ok_or_else(|| ApiError::not_found("wear run"))?;
-                    Ok(view(run, true, vec![]))
-                }
-                Err(e) => Err(e),
-            }
-        })
-        .await?;
+    let o = ops::run_year(&state.env, &auth.acting(), year).await?;
+    let outcome = view(o.run, o.already_run, o.assets);
     if outcome.already_run {
         return Ok(HttpResponse::Ok().json(outcome));
     }
@@ -155,7 +135,7 @@ pub async fn list_wear_runs(
     _auth: Auth<LedgerReaders>,
     state: web::Data<AppState>,
 ) -> Result<web::Json<WearRunList>, ApiError> {
-    let runs = state.db(|conn| Ok(store::list(conn)?)).await?;
+    let runs = ops::list(&state.env).await?;
     Ok(web::Json(WearRunList {
         items: runs.into_iter().map(|r| view(r, false, vec![])).collect(),
     }))

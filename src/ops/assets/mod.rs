@@ -9,20 +9,23 @@ pub mod stocktakes;
 pub mod utilisation;
 pub mod wear_runs;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::ParseError;
+use crate::domain::access::{BoardScope, Principal};
 use crate::domain::assets::{AssetCode, AssetStatus, CategoryCode, WearRate};
 use crate::domain::audit::Actor;
 use crate::domain::ledger::account::AccountCode;
 use crate::domain::money::Money;
-use crate::ops::OpError;
 use crate::ops::ledger::LedgerContext;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::assets::history::{self, HistoryKind, NewEvent};
-use crate::storage::assets::register::{self, Asset, Category};
+use crate::storage::assets::register::{self, Asset, AssetFilter, AssetVisibility, Category};
 use crate::storage::audit::{self, Change};
 use crate::storage::ledger::accounts;
 use crate::storage::{DbConn, boards, is_unique_violation};
@@ -474,4 +477,176 @@ pub fn transfer(
     let after = register::find(conn, id)?.ok_or_else(|| OpError::NotFound("asset".into()))?;
     audit_change(conn, actor, "transfer", Some(&before), &after, ctx)?;
     Ok(after)
+}
+
+// Units of work: what the JSON API calls. Each runs in its own
+// transaction, at the time of the service's clock.
+
+/// Assets with the codes of the categories, by category id, to show
+/// them with.
+#[derive(Debug)]
+pub struct Listed {
+    pub assets: Vec<Asset>,
+    pub categories: HashMap<Uuid, String>,
+}
+
+/// The code of every category, by id.
+pub(crate) fn category_codes(conn: &mut DbConn) -> Result<HashMap<Uuid, String>, OpError> {
+    Ok(register::categories(conn)?
+        .into_iter()
+        .map(|c| (c.id, c.code.as_str().to_owned()))
+        .collect())
+}
+
+/// An asset shown with the category codes.
+fn listed(conn: &mut DbConn, asset: Asset) -> Result<Listed, OpError> {
+    Ok(Listed {
+        assets: vec![asset],
+        categories: category_codes(conn)?,
+    })
+}
+
+/// Whether the caller may see the asset: clerks see their board's assets
+/// and idle ones.
+fn visible(p: &Principal, a: &Asset) -> bool {
+    match p.board_scope() {
+        BoardScope::All => true,
+        BoardScope::Only(own) => a.custodian_board_id == own || a.status == AssetStatus::Idle,
+        BoardScope::None => false,
+    }
+}
+
+/// An asset the caller may see; otherwise "not found", so an asset a
+/// clerk may not see does not show that it exists.
+fn visible_asset(conn: &mut DbConn, p: &Principal, id: Uuid) -> Result<Asset, OpError> {
+    register::find(conn, id)?
+        .filter(|a| visible(p, a))
+        .ok_or_else(|| OpError::NotFound("asset".into()))
+}
+
+/// What assets to list.
+#[derive(Debug, Clone)]
+pub struct Search {
+    /// Whose assets the caller may see.
+    pub visibility: AssetVisibility,
+    /// The custodian board.
+    pub board_id: Option<Uuid>,
+    pub status: Option<AssetStatus>,
+    /// An unknown category lists nothing.
+    pub category: Option<CategoryCode>,
+    /// The exact location.
+    pub location: Option<String>,
+    /// The last code of the previous page.
+    pub after: Option<String>,
+}
+
+/// The asset categories.
+#[tracing::instrument(skip_all)]
+pub async fn categories(env: &Env) -> Result<Vec<Category>, OpError> {
+    env.db.read(|conn| Ok(register::categories(conn)?)).await
+}
+
+/// Assets in code order.
+#[tracing::instrument(skip_all, fields(limit))]
+pub async fn list(env: &Env, search: Search, limit: i64) -> Result<Listed, OpError> {
+    env.db
+        .read(move |conn| {
+            let categories = category_codes(conn)?;
+            let category_id = match search.category {
+                None => None,
+                Some(c) => match categories
+                    .iter()
+                    .find(|(_, code)| code.as_str() == c.as_str())
+                {
+                    Some((id, _)) => Some(*id),
+                    None => {
+                        return Ok(Listed {
+                            assets: vec![],
+                            categories,
+                        });
+                    }
+                },
+            };
+            let filter = AssetFilter {
+                visibility: search.visibility,
+                board_id: search.board_id,
+                status: search.status,
+                category_id,
+                location: search.location,
+                after: search.after,
+            };
+            Ok(Listed {
+                assets: register::list(conn, &filter, limit)?,
+                categories,
+            })
+        })
+        .await
+}
+
+/// One asset the caller may see.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn get(env: &Env, who: &Acting, id: Uuid) -> Result<Listed, OpError> {
+    let principal = who.principal.clone();
+    env.db
+        .read(move |conn| {
+            let a = visible_asset(conn, &principal, id)?;
+            listed(conn, a)
+        })
+        .await
+}
+
+/// The history of an asset the caller may see, oldest first.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn history_of(env: &Env, who: &Acting, id: Uuid) -> Result<Vec<history::Event>, OpError> {
+    let principal = who.principal.clone();
+    env.db
+        .read(move |conn| {
+            visible_asset(conn, &principal, id)?;
+            Ok(history::of_asset(conn, id)?)
+        })
+        .await
+}
+
+/// Enters an existing asset into the register.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username))]
+pub async fn register(env: &Env, who: &Acting, new: NewAsset) -> Result<Listed, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let a = register_asset(conn, &actor, new, &ctx)?;
+            listed(conn, a)
+        })
+        .await
+}
+
+/// Changes an asset's name, location or status.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn change(env: &Env, who: &Acting, id: Uuid, c: AssetChange) -> Result<Listed, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let a = change_asset(conn, &actor, id, c, &ctx)?;
+            listed(conn, a)
+        })
+        .await
+}
+
+/// Moves an asset into another board's custody.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id, to = %t.to_board_id))]
+pub async fn transfer_custody(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    t: Transfer,
+) -> Result<Listed, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let a = transfer(conn, &actor, id, t, &ctx)?;
+            listed(conn, a)
+        })
+        .await
 }

@@ -7,15 +7,18 @@
 //! a category that has idle assets is refused with the idle assets listed,
 //! unless the request says `buy_anyway`.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{
     DEFERRED_FUNDING_ACCOUNT, EXPENSE_ACCOUNT, FIXED_ASSET_ACCOUNT, IdleAsset, PAYABLE_ACCOUNT,
-    Transfer, account_id, active_board, category, disposed, insert_asset, load,
+    Transfer, account_id, active_board, category, category_codes, disposed, insert_asset, load,
 };
 use crate::domain::ParseError;
+use crate::domain::access::BoardScope;
 use crate::domain::assets::{
     AssetCode, AssetStatus, CategoryCode, RequestAction, RequestKind, RequestStatus,
 };
@@ -23,14 +26,14 @@ use crate::domain::audit::Actor;
 use crate::domain::ledger::budget_line::{BudgetLine, BudgetLineCode};
 use crate::domain::ledger::journal::{self as entries, BalancedLines, Side, Source};
 use crate::domain::money::Money;
-use crate::ops::OpError;
 use crate::ops::ledger::LedgerContext;
 use crate::ops::ledger::budget::{self, BudgetShortfall, Enforcement};
 use crate::ops::ledger::journal::{self, Posting};
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::DbConn;
 use crate::storage::assets::history::{self, HistoryKind, NewEvent};
 use crate::storage::assets::register::{self, Asset};
-use crate::storage::assets::requests::{self as store, AssetRequest};
+use crate::storage::assets::requests::{self as store, AssetRequest, RequestFilter};
 use crate::storage::audit::{self, Change};
 use crate::storage::ledger::budget_lines;
 use crate::storage::ledger::commitments::{self, CommitmentSource};
@@ -778,4 +781,146 @@ pub fn fulfil(
     };
     save(conn, actor, "fulfil", &before, &after, ctx)?;
     Ok((after, warnings.unwrap_or_default()))
+}
+
+// Units of work: what the JSON API calls. Each runs in its own
+// transaction, at the time of the service's clock.
+
+/// The codes requests are shown with, by id: their categories' and their
+/// budget lines'.
+#[derive(Debug, Default)]
+pub struct Codes {
+    pub categories: HashMap<Uuid, String>,
+    pub lines: HashMap<Uuid, String>,
+}
+
+impl Codes {
+    fn read(conn: &mut DbConn) -> Result<Self, OpError> {
+        Ok(Codes {
+            categories: category_codes(conn)?,
+            lines: budget_lines::list(conn)?
+                .into_iter()
+                .map(|l| (l.id, l.code.as_str().to_owned()))
+                .collect(),
+        })
+    }
+}
+
+/// Requests with the codes to show them with.
+#[derive(Debug)]
+pub struct Listed {
+    pub requests: Vec<AssetRequest>,
+    pub codes: Codes,
+}
+
+/// One request with the codes to show it with, and the `warn` budget
+/// lines its approval or fulfilment took beyond what was available.
+#[derive(Debug)]
+pub struct Shown {
+    pub request: AssetRequest,
+    pub warnings: Vec<BudgetShortfall>,
+    pub codes: Codes,
+}
+
+impl Shown {
+    fn read(
+        conn: &mut DbConn,
+        request: AssetRequest,
+        warnings: Vec<BudgetShortfall>,
+    ) -> Result<Self, OpError> {
+        Ok(Shown {
+            request,
+            warnings,
+            codes: Codes::read(conn)?,
+        })
+    }
+}
+
+/// Requests in filing order within the caller's scope: a clerk's board
+/// (another board asked for lists nothing), every board for Office staff.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, limit))]
+pub async fn list(
+    env: &Env,
+    who: &Acting,
+    search: RequestFilter,
+    limit: i64,
+) -> Result<Listed, OpError> {
+    let board_id = match who.principal.board_scope() {
+        BoardScope::All => search.board_id,
+        BoardScope::Only(own) if search.board_id.is_none_or(|b| b == own) => Some(own),
+        BoardScope::Only(_) | BoardScope::None => {
+            return Ok(Listed {
+                requests: vec![],
+                codes: Codes::default(),
+            });
+        }
+    };
+    let filter = RequestFilter { board_id, ..search };
+    env.db
+        .read(move |conn| {
+            Ok(Listed {
+                requests: store::list(conn, &filter, limit)?,
+                codes: Codes::read(conn)?,
+            })
+        })
+        .await
+}
+
+/// One request the caller may see (a clerk: their board's); otherwise
+/// "not found", so another board's request does not show that it exists.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn get(env: &Env, who: &Acting, id: Uuid) -> Result<Shown, OpError> {
+    let scope = who.principal.board_scope();
+    env.db
+        .read(move |conn| {
+            let r = store::find(conn, id)?
+                .filter(|r| scope.allows(Some(r.board_id)))
+                .ok_or_else(|| OpError::NotFound("asset request".into()))?;
+            Shown::read(conn, r, vec![])
+        })
+        .await
+}
+
+/// Files a request as submitted.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, board = %new.board_id))]
+pub async fn file(env: &Env, who: &Acting, new: NewRequest) -> Result<Shown, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let r = submit(conn, &actor, new, &ctx)?;
+            Shown::read(conn, r, vec![])
+        })
+        .await
+}
+
+/// A step in a request's life.
+#[derive(Debug)]
+pub enum Step {
+    /// Finance or a manager approves a submitted request.
+    Approve,
+    /// Finance or a manager rejects a submitted or approved one, saying why.
+    Reject { reason: String },
+    /// Finance fulfils an approved one.
+    Fulfil(Fulfilment),
+}
+
+/// Takes a request one step on.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn step(env: &Env, who: &Acting, id: Uuid, step: Step) -> Result<Shown, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let (r, warnings) = match step {
+                Step::Approve => {
+                    let (r, w) = approve(conn, &actor, id, &ctx)?;
+                    (r, w.into_iter().collect())
+                }
+                Step::Reject { reason } => (reject(conn, &actor, id, &reason, &ctx)?, vec![]),
+                Step::Fulfil(f) => fulfil(conn, &actor, id, f, &ctx)?,
+            };
+            Shown::read(conn, r, warnings)
+        })
+        .await
 }

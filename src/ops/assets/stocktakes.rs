@@ -7,11 +7,12 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 use crate::domain::ParseError;
+use crate::domain::access::{BoardScope, Principal};
 use crate::domain::assets::AssetCode;
 use crate::domain::assets::stocktake::{self, Counted, Registered};
 use crate::domain::audit::Actor;
-use crate::ops::OpError;
 use crate::ops::ledger::LedgerContext;
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::DbConn;
 use crate::storage::assets::register::{self, Asset};
 use crate::storage::assets::stocktakes::{self as store, Stocktake, StoredDiscrepancy};
@@ -195,4 +196,135 @@ pub fn close(
         ctx,
     )?;
     Ok((closed, stored))
+}
+
+// Units of work: what the JSON API calls. Each runs in its own
+// transaction, at the time of the service's clock.
+
+/// A stocktake as shown: how many codes were counted, and once closed
+/// what the count found.
+#[derive(Debug)]
+pub struct Shown {
+    pub stocktake: Stocktake,
+    pub counted: usize,
+    pub discrepancies: Vec<StoredDiscrepancy>,
+}
+
+/// A stocktake the caller may see (a clerk: their board's); otherwise
+/// "not found", so another board's stocktake does not show that it exists.
+fn visible(conn: &mut DbConn, p: &Principal, id: Uuid) -> Result<Stocktake, OpError> {
+    let scope = p.board_scope();
+    store::find(conn, id)?
+        .filter(|s| scope.allows(s.board_id))
+        .ok_or_else(|| OpError::NotFound("stocktake".into()))
+}
+
+/// Opens a stocktake of a board, a location, or a board's assets at a
+/// location.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username))]
+pub async fn start(
+    env: &Env,
+    who: &Acting,
+    board_id: Option<Uuid>,
+    location: Option<String>,
+) -> Result<Shown, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            Ok(Shown {
+                stocktake: open(conn, &actor, board_id, location, &ctx)?,
+                counted: 0,
+                discrepancies: vec![],
+            })
+        })
+        .await
+}
+
+/// Stocktakes, newest first, within the caller's scope: a clerk's board
+/// (another board asked for lists nothing), every board for Office staff.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, limit))]
+pub async fn list(
+    env: &Env,
+    who: &Acting,
+    board_id: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Shown>, OpError> {
+    let board_id = match who.principal.board_scope() {
+        BoardScope::All => board_id,
+        BoardScope::Only(own) if board_id.is_none_or(|b| b == own) => Some(own),
+        BoardScope::Only(_) | BoardScope::None => return Ok(vec![]),
+    };
+    env.db
+        .read(move |conn| {
+            let list = store::list(conn, board_id, limit)?;
+            let mut out = Vec::with_capacity(list.len());
+            for s in list {
+                let counted = store::counts(conn, s.id)?.len();
+                out.push(Shown {
+                    stocktake: s,
+                    counted,
+                    discrepancies: vec![],
+                });
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// One stocktake the caller may see, with its discrepancies once closed.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn get(env: &Env, who: &Acting, id: Uuid) -> Result<Shown, OpError> {
+    let principal = who.principal.clone();
+    env.db
+        .read(move |conn| {
+            let stocktake = visible(conn, &principal, id)?;
+            Ok(Shown {
+                stocktake,
+                counted: store::counts(conn, id)?.len(),
+                discrepancies: store::discrepancies(conn, id)?,
+            })
+        })
+        .await
+}
+
+/// Records scanned codes into an open stocktake the caller may see.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id, codes = codes.len()))]
+pub async fn add_counts(
+    env: &Env,
+    who: &Acting,
+    id: Uuid,
+    codes: Vec<AssetCode>,
+    location: Option<String>,
+) -> Result<Shown, OpError> {
+    let (who, clock) = (who.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            visible(conn, &who.principal, id)?;
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let (stocktake, counted) = count(conn, &who.actor, id, &codes, location, &ctx)?;
+            Ok(Shown {
+                stocktake,
+                counted,
+                discrepancies: vec![],
+            })
+        })
+        .await
+}
+
+/// Closes an open stocktake and keeps its discrepancies.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, %id))]
+pub async fn finish(env: &Env, who: &Acting, id: Uuid) -> Result<Shown, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    env.db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            let (stocktake, discrepancies) = close(conn, &actor, id, &ctx)?;
+            Ok(Shown {
+                stocktake,
+                counted: store::counts(conn, id)?.len(),
+                discrepancies,
+            })
+        })
+        .await
 }

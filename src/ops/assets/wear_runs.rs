@@ -15,10 +15,10 @@ use crate::domain::ledger::budget_line::BudgetLineCode;
 use crate::domain::ledger::journal::{self as entries, BalancedLines, Side, Source};
 use crate::domain::ledger::period::FiscalYear;
 use crate::domain::money::Money;
-use crate::ops::OpError;
 use crate::ops::ledger::LedgerContext;
 use crate::ops::ledger::budget::Enforcement;
 use crate::ops::ledger::journal::{self, Posting};
+use crate::ops::{Acting, Env, OpError};
 use crate::storage::DbConn;
 use crate::storage::assets::history::{self, HistoryKind, NewEvent};
 use crate::storage::assets::register;
@@ -233,4 +233,45 @@ pub fn run(
         already_run: false,
         assets,
     })
+}
+
+// Units of work: what the JSON API calls. Each runs in its own
+// transaction, at the time of the service's clock.
+
+/// Runs the wear of `year` in a transaction of its own. Should the run
+/// fail because a concurrent run of the same year committed first, that
+/// run is returned as already run.
+#[tracing::instrument(skip_all, fields(user = %who.principal.username, year = year.get()))]
+pub async fn run_year(env: &Env, who: &Acting, year: FiscalYear) -> Result<Outcome, OpError> {
+    let (actor, clock) = (who.actor.clone(), env.clock.clone());
+    let failed = match env
+        .db
+        .write(move |conn| {
+            let ctx = LedgerContext::load(conn, clock.now())?;
+            run(conn, &actor, year, &ctx)
+        })
+        .await
+    {
+        Ok(outcome) => return Ok(outcome),
+        Err(e) => e,
+    };
+    // A concurrent run of the same year committed first.
+    let earlier = env
+        .db
+        .read(move |conn| Ok::<_, OpError>(store::of_year(conn, year.get())?))
+        .await?;
+    match earlier {
+        Some(run) => Ok(Outcome {
+            run,
+            already_run: true,
+            assets: vec![],
+        }),
+        None => Err(failed),
+    }
+}
+
+/// Wear runs, newest year first.
+#[tracing::instrument(skip_all)]
+pub async fn list(env: &Env) -> Result<Vec<WearRun>, OpError> {
+    env.db.read(|conn| Ok(store::list(conn)?)).await
 }
