@@ -104,6 +104,16 @@ impl Money {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
+    /// Reads an amount that may be zero but not below: `refusal` is the
+    /// sentence for a negative one, e.g. "The cost cannot be negative.".
+    pub fn parse_not_negative(raw: &str, refusal: &str) -> Result<Self, ParseError> {
+        let m = Money::parse(raw)?;
+        if m.is_negative() {
+            return Err(ParseError::new("negative_amount", refusal));
+        }
+        Ok(m)
+    }
+
     pub fn checked_add(self, other: Money) -> Option<Money> {
         self.to_minor()
             .checked_add(other.to_minor())

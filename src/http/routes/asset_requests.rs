@@ -261,18 +261,9 @@ impl CreateAssetRequest {
         );
         let amount = errors.check_opt(
             "amount",
-            b.amount.as_deref().map(|a| {
-                Money::parse(a).and_then(|m| {
-                    if m.is_negative() {
-                        Err(ParseError::new(
-                            "negative_amount",
-                            "The estimate cannot be negative.",
-                        ))
-                    } else {
-                        Ok(m)
-                    }
-                })
-            }),
+            b.amount
+                .as_deref()
+                .map(|a| Money::parse_not_negative(a, "The estimate cannot be negative.")),
         );
         let description = errors.check(
             "description",
@@ -413,18 +404,9 @@ impl FulfilAssetRequest {
         let mut errors = FieldErrors::new();
         let cost = errors.check_opt(
             "cost",
-            b.cost.as_deref().map(|a| {
-                Money::parse(a).and_then(|m| {
-                    if m.is_negative() {
-                        Err(ParseError::new(
-                            "negative_amount",
-                            "The cost cannot be negative.",
-                        ))
-                    } else {
-                        Ok(m)
-                    }
-                })
-            }),
+            b.cost
+                .as_deref()
+                .map(|a| Money::parse_not_negative(a, "The cost cannot be negative.")),
         );
         let code = errors.check_opt("code", b.code.as_deref().map(AssetCode::parse));
         let name = errors.check_opt(

@@ -334,18 +334,9 @@ impl CreateAsset {
         );
         let wear = errors.check_opt(
             "accumulated_wear",
-            b.accumulated_wear.as_deref().map(|w| {
-                Money::parse(w).and_then(|m| {
-                    if m.is_negative() {
-                        Err(ParseError::new(
-                            "negative_amount",
-                            "Accumulated wear cannot be negative.",
-                        ))
-                    } else {
-                        Ok(m)
-                    }
-                })
-            }),
+            b.accumulated_wear
+                .as_deref()
+                .map(|w| Money::parse_not_negative(w, "Accumulated wear cannot be negative.")),
         );
         let rate = errors.check_opt("wear_rate", b.wear_rate.as_deref().map(WearRate::parse));
         let location = location(&mut errors, "location", &b.location);

@@ -61,6 +61,23 @@ fn exists(r: &Reconciliation, code: &str) -> OpError {
     )
 }
 
+/// The account of the chart with `code`, or a refusal of the `account`
+/// field naming it.
+fn account_by_code(conn: &mut DbConn, code: &AccountCode) -> Result<Account, OpError> {
+    accounts::find_by_code(conn, code)?.ok_or_else(|| {
+        OpError::invalid(
+            "account",
+            ParseError::new(
+                "account_unknown",
+                format!(
+                    "There is no account {} in the chart; see GET /api/v1/accounts.",
+                    code.as_str()
+                ),
+            ),
+        )
+    })
+}
+
 /// Stores a statement of `account` for `period` and matches it
 /// automatically against the account's movements in the period that no
 /// reconciliation has matched yet. Returns the new reconciliation.
@@ -72,18 +89,7 @@ pub fn start(
     rows: &[StatementRow],
     ctx: &LedgerContext,
 ) -> Result<Reconciliation, OpError> {
-    let account = accounts::find_by_code(conn, account)?.ok_or_else(|| {
-        OpError::invalid(
-            "account",
-            ParseError::new(
-                "account_unknown",
-                format!(
-                    "There is no account {} in the chart; see GET /api/v1/accounts.",
-                    account.as_str()
-                ),
-            ),
-        )
-    })?;
+    let account = account_by_code(conn, account)?;
     let code = account.code.as_str().to_owned();
     if !account.reconcilable {
         return Err(OpError::invalid(
@@ -550,22 +556,7 @@ pub async fn list(env: &Env, search: Search, limit: i64) -> Result<Vec<Summary>,
         .read(move |conn| {
             let account_id = match &search.account {
                 None => None,
-                Some(code) => Some(
-                    accounts::find_by_code(conn, code)?
-                        .ok_or_else(|| {
-                            OpError::invalid(
-                                "account",
-                                ParseError::new(
-                                    "account_unknown",
-                                    format!(
-                                        "There is no account {} in the chart; see GET /api/v1/accounts.",
-                                        code.as_str()
-                                    ),
-                                ),
-                            )
-                        })?
-                        .id,
-                ),
+                Some(code) => Some(account_by_code(conn, code)?.id),
             };
             let filter = ReconciliationFilter {
                 account_id,
