@@ -510,6 +510,8 @@ impl From<crate::ops::OpError> for ApiError {
         match e {
             OpError::Conflict { code, detail } => ApiError::Conflict { code, detail },
             OpError::NotFound(what) => ApiError::not_found(&what),
+            OpError::Forbidden(why) => ApiError::Forbidden(why),
+            OpError::Output(what) => ApiError::Internal(anyhow::anyhow!(what)),
             OpError::Invalid { field, error } => ApiError::validation(field, error),
             OpError::Clashes {
                 code,

@@ -25,9 +25,9 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::routes::{
-    accounts, allocations, asset_reports, asset_requests, assets, audit, auth, boards, bookings,
-    docs, drivers, expenses, finance_reports, fleet_reports, health, imports, journal, norms,
-    reconciliations, settings, stocktakes, users, vehicles, wear_runs,
+    accounts, allocations, asset_requests, assets, audit, auth, boards, bookings, docs, drivers,
+    expenses, health, imports, journal, norms, reconciliations, reports, settings, stocktakes,
+    users, vehicles, wear_runs,
 };
 use self::state::AppState;
 
@@ -94,17 +94,17 @@ pub fn routes_config(cfg: &mut ServiceConfig) {
                 .service(journal::reverse_entry)
                 .service(journal::list_periods)
                 .service(journal::close_period)
-                .service(finance_reports::budget_execution)
-                .service(finance_reports::trial_balance)
-                .service(finance_reports::account_ledger)
-                .service(fleet_reports::vehicle_utilisation)
-                .service(fleet_reports::vehicle_utilisation_svg)
-                .service(fleet_reports::driver_utilisation)
-                .service(fleet_reports::pool_balance)
-                .service(fleet_reports::pool_balance_svg)
-                .service(fleet_reports::fleet_sizing)
-                .service(fleet_reports::board_usage)
-                .service(asset_reports::asset_utilisation)
+                .service(reports::budget_execution::budget_execution)
+                .service(reports::trial_balance::trial_balance)
+                .service(reports::account_ledger::account_ledger)
+                .service(reports::vehicle_utilisation::vehicle_utilisation)
+                .service(reports::vehicle_utilisation::vehicle_utilisation_svg)
+                .service(reports::driver_utilisation::driver_utilisation)
+                .service(reports::pool_balance::pool_balance)
+                .service(reports::pool_balance::pool_balance_svg)
+                .service(reports::fleet_sizing::fleet_sizing)
+                .service(reports::board_usage::board_usage)
+                .service(reports::asset_utilisation::asset_utilisation)
                 .service(norms::list_norms)
                 .service(norms::create_norm)
                 .service(expenses::list_expenses)

@@ -6,10 +6,9 @@ use crate::auth::hashing::PasswordWork;
 use crate::auth::token::TokenKeys;
 use crate::clock::Clock;
 use crate::domain::login_throttle::{SignInThrottle, ThrottlePolicy};
-use crate::http::error::ApiError;
 use crate::http::metrics::{Metrics, MetricsAccess};
 use crate::ops::Env;
-use crate::storage::{Db, DbConn, Pool};
+use crate::storage::{Db, Pool};
 
 pub struct AppState {
     /// What operations run against: the database and the clock.
@@ -44,26 +43,6 @@ impl AppState {
             metrics: Metrics::new(),
             metrics_access: MetricsAccess::default(),
         }
-    }
-
-    /// Runs database work on the blocking thread pool with a pooled
-    /// connection, keeping diesel's blocking calls off the async executor.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.env.db.read(f).await
-    }
-
-    /// Runs `f` in a write transaction: group-committed on SQLite, an
-    /// ordinary transaction on PostgreSQL.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
-    where
-        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.env.db.write(f).await
     }
 
     /// Now, by the service's clock.

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
 use crate::http::error::ApiError;
-use crate::http::state::AppState;
-use crate::storage::DbConn;
+use crate::ops::OpError;
+use crate::ops::reports::Report;
 
 /// How a report is wanted.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -35,7 +35,32 @@ pub enum Format {
     Csv,
 }
 
+/// The encoding asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    Json,
+    Csv {
+        /// Start with a UTF-8 byte-order mark.
+        excel: bool,
+    },
+}
+
 impl Output {
+    pub fn new(format: Option<String>, excel: Option<bool>) -> Self {
+        Output { format, excel }
+    }
+
+    /// The encoding asked for, by `format` or the Accept header.
+    pub fn wanted(&self, req: &HttpRequest) -> Result<Wanted, ApiError> {
+        Ok(if self.wants_csv(req)? {
+            Wanted::Csv {
+                excel: self.excel.unwrap_or(false),
+            }
+        } else {
+            Wanted::Json
+        })
+    }
+
     /// Whether CSV was asked for, by `format` or the Accept header.
     pub fn wants_csv(&self, req: &HttpRequest) -> Result<bool, ApiError> {
         match self.format.as_deref() {
@@ -90,30 +115,14 @@ pub trait Columns {
     const COLUMNS: &'static [&'static str];
 }
 
-/// Produces a report's rows with a database connection, handing each to a
-/// sink: the same function feeds JSON (collected) and CSV (streamed).
-pub trait Produce<T>:
-    FnOnce(&mut DbConn, &mut dyn FnMut(T) -> Result<(), ApiError>) -> Result<(), ApiError>
-    + Send
-    + 'static
-{
-}
-
-impl<T, F> Produce<T> for F where
-    F: FnOnce(&mut DbConn, &mut dyn FnMut(T) -> Result<(), ApiError>) -> Result<(), ApiError>
-        + Send
-        + 'static
-{
-}
-
 /// The most lines a report answers with as one JSON document: it is built
 /// in memory, where a CSV download streams. A vehicle-day report of a
 /// year for 2,000 vehicles has 730,000 lines.
 pub const MAX_JSON_ROWS: usize = 100_000;
 
 /// The refusal of a JSON answer over [`MAX_JSON_ROWS`] lines.
-fn too_many_rows() -> ApiError {
-    ApiError::validation(
+fn too_many_rows() -> OpError {
+    OpError::invalid(
         "format",
         crate::domain::ParseError::new(
             "report_too_large",
@@ -125,25 +134,42 @@ fn too_many_rows() -> ApiError {
     )
 }
 
-/// Runs `produce` and collects its rows (for JSON), at most
-/// [`MAX_JSON_ROWS`] of them.
-pub async fn collect<T: Send + 'static>(
-    state: &AppState,
-    produce: impl Produce<T>,
-) -> Result<Vec<T>, ApiError> {
-    state
-        .db(move |conn| {
-            let mut rows = Vec::new();
-            produce(conn, &mut |r| {
-                if rows.len() == MAX_JSON_ROWS {
-                    return Err(too_many_rows());
-                }
-                rows.push(r);
-                Ok(())
-            })?;
-            Ok(rows)
-        })
-        .await
+/// Runs the report on the blocking pool and collects its rows (for JSON),
+/// at most [`MAX_JSON_ROWS`] of them.
+pub async fn collect<T: Send + 'static>(report: Report<T>) -> Result<Vec<T>, ApiError> {
+    let rows = actix_web::rt::task::spawn_blocking(move || {
+        let mut rows = Vec::new();
+        report.run(&mut |r| {
+            if rows.len() == MAX_JSON_ROWS {
+                return Err(too_many_rows());
+            }
+            rows.push(r);
+            Ok(())
+        })?;
+        Ok::<_, OpError>(rows)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("report task failed: {e}")))??;
+    Ok(rows)
+}
+
+/// Runs the report on the blocking pool, folding each row into `acc`
+/// (for a chart: a summary that does not grow with the rows).
+pub async fn fold<T: 'static, A: Send + 'static>(
+    report: Report<T>,
+    mut acc: A,
+    mut f: impl FnMut(&mut A, T) + Send + 'static,
+) -> Result<A, ApiError> {
+    actix_web::rt::task::spawn_blocking(move || {
+        report.run(&mut |r| {
+            f(&mut acc, r);
+            Ok(())
+        })?;
+        Ok::<_, OpError>(acc)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("report task failed: {e}")))?
+    .map_err(ApiError::from)
 }
 
 /// A report's answer: its rows, to wrap in the JSON document, or the CSV
@@ -153,24 +179,18 @@ pub enum Answer<T> {
     Csv(HttpResponse),
 }
 
-/// Streams the rows of `produce` as `name.csv` when `csv`, else collects
-/// them for the JSON document. The one path every streamed report takes.
+/// Streams the rows of `report` as `name.csv` when CSV was asked for,
+/// else collects them for the JSON document. The one path every streamed
+/// report takes.
 pub async fn rows_or_csv<T: Serialize + Columns + Send + 'static>(
-    state: &AppState,
-    csv: bool,
-    excel: Option<bool>,
+    wanted: Wanted,
     name: &str,
-    produce: impl Produce<T>,
+    report: Report<T>,
 ) -> Result<Answer<T>, ApiError> {
-    if csv {
-        return Ok(Answer::Csv(csv_stream(
-            state,
-            excel.unwrap_or(false),
-            name,
-            produce,
-        )));
+    match wanted {
+        Wanted::Csv { excel } => Ok(Answer::Csv(csv_stream(excel, name, report))),
+        Wanted::Json => collect(report).await.map(Answer::Rows),
     }
-    collect(state, produce).await.map(Answer::Rows)
 }
 
 /// Bytes gathered before they are handed to the response.
@@ -178,20 +198,18 @@ const CHUNK: usize = 16 * 1024;
 /// Chunks in flight between the database thread and the response.
 const CHANNEL: usize = 8;
 
-/// A CSV download named `name.csv`, streamed: `produce` runs on the
+/// A CSV download named `name.csv`, streamed: the report runs on the
 /// blocking pool and its rows are encoded as they come and passed through
 /// a bounded channel, so memory does not grow with the number of rows and a
 /// slow client slows the producer down. The header row is written first,
 /// even when no row follows. A fault after the first bytes were sent can
 /// only cut the download short; it is logged.
 pub fn csv_stream<T: Serialize + Columns + 'static>(
-    state: &AppState,
     excel: bool,
     name: &str,
-    produce: impl Produce<T>,
+    report: Report<T>,
 ) -> HttpResponse {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(CHANNEL);
-    let pool = state.pool.clone();
     let request_id = crate::http::observe::current_request_id();
     actix_web::rt::task::spawn_blocking(move || {
         let mut out = Chunks {
@@ -205,10 +223,9 @@ pub fn csv_stream<T: Serialize + Columns + 'static>(
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(out);
-        let result = (|| -> Result<(), ApiError> {
+        let result = (|| -> Result<(), OpError> {
             w.write_record(T::COLUMNS).map_err(csv_fault)?;
-            let mut conn = state_conn(&pool)?;
-            let mut sink = |row: T| -> Result<(), ApiError> {
+            let mut sink = |row: T| -> Result<(), OpError> {
                 w.serialize(row).map_err(|e| {
                     if w.get_ref().gone {
                         client_gone()
@@ -217,7 +234,7 @@ pub fn csv_stream<T: Serialize + Columns + 'static>(
                     }
                 })
             };
-            produce(&mut conn, &mut sink)?;
+            report.run(&mut sink)?;
             w.flush().map_err(|e| csv_fault(e.into()))
         })();
         let out = w.into_inner().map_err(|e| e.into_error());
@@ -278,14 +295,10 @@ impl std::io::Write for Chunks {
     }
 }
 
-fn state_conn(pool: &crate::storage::Pool) -> Result<crate::storage::PooledConn, ApiError> {
-    Ok(pool.get()?)
+fn csv_fault(e: csv::Error) -> OpError {
+    OpError::Output(format!("csv: {e}"))
 }
 
-fn csv_fault(e: csv::Error) -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("csv: {e}"))
-}
-
-fn client_gone() -> ApiError {
-    ApiError::Internal(anyhow::anyhow!("the client closed the download"))
+fn client_gone() -> OpError {
+    OpError::Output("the client closed the download".into())
 }

@@ -7,6 +7,7 @@ pub mod fleet;
 pub mod import;
 pub mod ledger;
 pub mod organisation;
+pub mod reports;
 pub mod settings;
 
 use crate::domain::ParseError;
@@ -37,6 +38,13 @@ pub enum OpError {
     /// A referenced record does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The principal's role or board does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The answer could not be written out (the reader of a streamed
+    /// report left, or encoding failed); nothing was changed.
+    #[error("{0}")]
+    Output(String),
     /// A value was refused; `field` names it.
     #[error("{field}: {error}")]
     Invalid {

@@ -176,6 +176,20 @@ fn operations() -> Vec<(String, String, serde_json::Value)> {
     ops
 }
 
+/// The `.rs` files under `dir`, in its subfolders too.
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// Every handler whose role guard can refuse the caller (anything but
 /// `Auth` / `Auth<AnyRole>`) documents the 403, read from the handlers'
 /// signatures and their route attributes.
@@ -185,8 +199,8 @@ fn every_role_guarded_operation_documents_its_403() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/routes");
     let mut guarded = 0;
     let mut missing = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for path in rust_files(std::path::Path::new(dir)) {
+        let source = std::fs::read_to_string(path).unwrap();
         for (at, _) in source.match_indices("pub async fn ") {
             let signature = &source[at..at + source[at..].find('{').unwrap()];
             let Some(guard) = signature.split("Auth<").nth(1) else {

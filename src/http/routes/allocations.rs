@@ -15,9 +15,7 @@ use crate::http::extract::Json;
 use crate::http::guard::{Auth, BudgetReaders, FinanceDesk};
 use crate::http::routes::next_cursor;
 use crate::http::state::AppState;
-use crate::ops::ledger::budget;
 use crate::ops::ledger::chart::{self as ops, AllocationChange, AllocationSearch};
-use crate::storage::DbConn;
 use crate::storage::ledger::allocations::Allocation;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,17 +66,6 @@ pub struct AllocationQuery {
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-}
-
-/// Resolves a budget line code, or says which field is wrong (for reports
-/// that filter by budget line).
-pub(crate) fn line_id_of(
-    conn: &mut DbConn,
-    field: &str,
-    code: &BudgetLineCode,
-) -> Result<Uuid, ApiError> {
-    budget::line_id(conn, code)?
-        .ok_or_else(|| ApiError::validation(field, budget::unknown_line(code)))
 }
 
 /// Allocation entries (every increase and decrease, with its reason).

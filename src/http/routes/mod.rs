@@ -3,7 +3,6 @@
 
 pub mod accounts;
 pub mod allocations;
-pub mod asset_reports;
 pub mod asset_requests;
 pub mod assets;
 pub mod audit;
@@ -13,13 +12,12 @@ pub mod bookings;
 pub mod docs;
 pub mod drivers;
 pub mod expenses;
-pub mod finance_reports;
-pub mod fleet_reports;
 pub mod health;
 pub mod imports;
 pub mod journal;
 pub mod norms;
 pub mod reconciliations;
+pub mod reports;
 pub mod settings;
 pub mod stocktakes;
 pub mod users;

@@ -6,7 +6,6 @@
 
 pub mod requests;
 pub mod stocktakes;
-pub mod utilisation;
 pub mod wear_runs;
 
 use std::collections::HashMap;

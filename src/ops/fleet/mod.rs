@@ -4,7 +4,6 @@
 
 pub mod bookings;
 pub mod history;
-pub mod reports;
 pub mod resources;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};

@@ -4,8 +4,6 @@
 //! streamed CSV from one row type, like the fleet reports. Finance and
 //! managers read it.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -13,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::report_row;
 use crate::domain::assets::CategoryCode;
 use crate::domain::assets::utilisation::{Basis, Tally};
 use crate::domain::assets::wear::remaining;
@@ -20,11 +19,10 @@ use crate::domain::money::Money;
 use crate::domain::utilisation::percent;
 use crate::http::error::{ApiError, FieldErrors, Problem};
 use crate::http::guard::{AssetReportReaders, Auth};
-use crate::http::routes::fleet_reports::{Relay, board_codes, report_row, resolve_board};
 use crate::http::state::AppState;
 use crate::http::tabular::{Answer, Output, rows_or_csv};
-use crate::ops::assets::utilisation::{self, AssetLine};
-use crate::storage::DbConn;
+use crate::ops::reports::Boards;
+use crate::ops::reports::asset_utilisation::{self as report, AssetLine};
 
 report_row! {
     /// One line of asset utilisation: a board's holding of a category
@@ -89,14 +87,12 @@ report_row! {
     }
 }
 
-type Codes = HashMap<Uuid, (String, String)>;
-
-fn names(codes: &Codes, id: Uuid) -> (String, String) {
-    codes.get(&id).cloned().unwrap_or_default()
+fn names(boards: &Boards, id: Uuid) -> (String, String) {
+    (boards.code(id), boards.name(id))
 }
 
-fn tally_row(line: &str, board: Uuid, codes: &Codes, t: &Tally) -> AssetUtilisationRow {
-    let (code, name) = names(codes, board);
+fn tally_row(line: &str, board: Uuid, boards: &Boards, t: &Tally) -> AssetUtilisationRow {
+    let (code, name) = names(boards, board);
     AssetUtilisationRow {
         line: line.to_owned(),
         board: code,
@@ -130,7 +126,7 @@ fn tally_row(line: &str, board: Uuid, codes: &Codes, t: &Tally) -> AssetUtilisat
     }
 }
 
-fn row(line: AssetLine, codes: &Codes, tz: Tz) -> AssetUtilisationRow {
+fn row(line: AssetLine, boards: &Boards, tz: Tz) -> AssetUtilisationRow {
     match line {
         AssetLine::Category {
             board,
@@ -138,17 +134,17 @@ fn row(line: AssetLine, codes: &Codes, tz: Tz) -> AssetUtilisationRow {
             tally,
         } => AssetUtilisationRow {
             category: Some(category.code.as_str().to_owned()),
-            ..tally_row("category", board, codes, &tally)
+            ..tally_row("category", board, boards, &tally)
         },
-        AssetLine::Board { board, tally } => tally_row("board", board, codes, &tally),
+        AssetLine::Board { board, tally } => tally_row("board", board, boards, &tally),
         AssetLine::Suggestion {
             asset,
             category,
             request,
             basis,
         } => {
-            let (code, name) = names(codes, asset.custodian_board_id);
-            let (to_code, to_name) = names(codes, request.board_id);
+            let (code, name) = names(boards, asset.custodian_board_id);
+            let (to_code, to_name) = names(boards, request.board_id);
             let value = remaining(asset.original_cost, asset.accumulated_wear);
             let filed = request.created_at.with_timezone(&tz).date_naive();
             let kind = request.kind.as_str();
@@ -250,57 +246,19 @@ pub async fn asset_utilisation(
     req: HttpRequest,
     query: web::Query<AssetUtilisationQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let clock = state.env.clock.clone();
     let q = query.into_inner();
-    let output = Output {
-        format: q.format.clone(),
-        excel: q.excel,
-    };
-    let csv = output.wants_csv(&req)?;
+    let wanted = Output::new(q.format, q.excel).wanted(&req)?;
     let mut errors = FieldErrors::new();
     let Some(category) =
         errors.check_opt("category", q.category.as_deref().map(CategoryCode::parse))
     else {
         return Err(errors.into());
     };
-    let board = resolve_board(&state, q.board).await?;
-    let (category_id, tz) = state
-        .db(move |conn| {
-            let tz = crate::storage::settings::fleet_policy(conn)?.1;
-            let id = match &category {
-                Some(c) => Some(crate::ops::assets::category(conn, c)?.id),
-                None => None,
-            };
-            Ok((id, tz))
-        })
-        .await?;
-    let as_of = clock.now().with_timezone(&tz).date_naive();
-    let produce = move |conn: &mut DbConn,
-                        sink: &mut dyn FnMut(AssetUtilisationRow) -> Result<(), ApiError>|
-          -> Result<(), ApiError> {
-        let codes = board_codes(conn)?;
-        let mut ids: Vec<(String, Uuid)> = codes
-            .iter()
-            .filter(|(id, _)| board.is_none_or(|b| b == **id))
-            .map(|(id, (code, _))| (code.clone(), *id))
-            .collect();
-        ids.sort();
-        let ids: Vec<Uuid> = ids.into_iter().map(|(_, id)| id).collect();
-        let mut relay = Relay::new(sink);
-        let result = utilisation::asset_utilisation(conn, &ids, category_id, &mut |l| {
-            relay.send(row(l, &codes, tz))
-        });
-        relay.finish(result)
-    };
-    let rows = match rows_or_csv(
-        &state,
-        csv,
-        output.excel,
-        &format!("asset-utilisation-{as_of}"),
-        produce,
-    )
-    .await?
-    {
+    let r = report::prepare(&state.env, q.board, category).await?;
+    let (as_of, tz, boards) = (r.as_of, r.tz, r.boards);
+    let name = format!("asset-utilisation-{as_of}");
+    let lines = r.lines.map(move |l| row(l, &boards, tz));
+    let rows = match rows_or_csv(wanted, &name, lines).await? {
         Answer::Rows(rows) => rows,
         Answer::Csv(download) => return Ok(download),
     };

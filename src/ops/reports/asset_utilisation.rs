@@ -134,3 +134,44 @@ pub fn asset_utilisation(
     }
     Ok(())
 }
+
+/// What asset utilisation was prepared with: the day it is of, in office
+/// time, and the boards it names.
+pub struct PreparedAssets {
+    pub as_of: chrono::NaiveDate,
+    pub tz: chrono_tz::Tz,
+    pub boards: std::sync::Arc<super::Boards>,
+    pub lines: super::Report<AssetLine>,
+}
+
+/// Asset utilisation today, for every board in code order or the one
+/// asked (by code or id), for assets of `category` (all when `None`).
+#[tracing::instrument(skip(env))]
+pub async fn prepare(
+    env: &crate::ops::Env,
+    board: Option<String>,
+    category: Option<crate::domain::assets::CategoryCode>,
+) -> Result<PreparedAssets, OpError> {
+    let now = env.clock.now();
+    let (ids, category_id, tz, boards) = env
+        .db
+        .read(move |conn| {
+            let board = super::board_of(conn, board)?;
+            let tz = crate::storage::settings::fleet_policy(conn)?.1;
+            let category_id = match &category {
+                Some(c) => Some(crate::ops::assets::category(conn, c)?.id),
+                None => None,
+            };
+            let boards = super::Boards::load(conn)?;
+            Ok::<_, OpError>((boards.ids(board), category_id, tz, boards))
+        })
+        .await?;
+    Ok(PreparedAssets {
+        as_of: now.with_timezone(&tz).date_naive(),
+        tz,
+        boards: std::sync::Arc::new(boards),
+        lines: super::Report::new(env, move |conn, sink| {
+            asset_utilisation(conn, &ids, category_id, sink)
+        }),
+    })
+}
